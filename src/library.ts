@@ -1,0 +1,72 @@
+// From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
+import { assignKeys } from './keys.js';
+import { mergeEntries } from './merge.js';
+import type { MergeReason, Paper, RawEntry, Warning } from './model.js';
+import { numberedLines, type Line } from './sources/layout.js';
+import { decode, type SourceFile } from './sources/read.js';
+import { detectLayout } from './sources/registry.js';
+
+/** What was made of one file: its layout (null when none fit) and how many entries it gave. */
+export interface FileReport {
+  file: string;
+  layout: string | null;
+  entries: number;
+}
+
+export interface Library {
+  files: FileReport[];
+  entries: RawEntry[];
+  papers: Paper[];
+  reasons: Map<string, MergeReason[]>;
+  warnings: Warning[];
+}
+
+// No listing line is this long; a longer one is a data dump that would only slow every regex.
+const MAX_LINE = 100_000;
+
+/** Parses each file with the layout detected from its content (never from its name). */
+export function parseFiles(files: SourceFile[]): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[] } {
+  const reports: FileReport[] = [];
+  const entries: RawEntry[] = [];
+  const warnings: Warning[] = [];
+  for (const f of files) {
+    const decoded = decode(f);
+    warnings.push(...decoded.warnings);
+    if (decoded.text === null) {
+      reports.push({ file: f.display, layout: null, entries: 0 });
+      continue;
+    }
+    const lines: Line[] = [];
+    for (const l of numberedLines(decoded.text)) {
+      if (l.text.length > MAX_LINE) {
+        warnings.push({ code: 'line-too-long', file: f.display, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` });
+      } else lines.push(l);
+    }
+    const found = detectLayout(lines);
+    if (!found) {
+      if (lines.length) warnings.push({ code: 'unknown-layout', file: f.display, message: 'file is in none of the known layouts; skipped' });
+      else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
+      reports.push({ file: f.display, layout: null, entries: 0 });
+      continue;
+    }
+    const result = found.layout.parse(lines, { file: f.display });
+    reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
+    entries.push(...result.entries);
+    warnings.push(...result.warnings);
+  }
+  return { reports, entries, warnings };
+}
+
+/** The whole library from already-found source files. */
+export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = []): Library {
+  const parsed = parseFiles(files);
+  const merged = mergeEntries(parsed.entries);
+  assignKeys(merged.papers);
+  return {
+    files: parsed.reports,
+    entries: parsed.entries,
+    papers: merged.papers,
+    reasons: merged.reasons,
+    warnings: [...readWarnings, ...parsed.warnings, ...merged.warnings],
+  };
+}

@@ -1,0 +1,290 @@
+// Merging: entries of the same paper become one Paper that keeps, per field, where it came from.
+// Like bibtex-tidy's duplicates.ts, candidates are found by keys (title key, abstract sketch),
+// never by comparing every pair, so a 100k-paper library merges in one pass.
+import { createHash } from 'node:crypto';
+import {
+  displayName,
+  formatDate,
+  type Author,
+  type MergeReason,
+  type Paper,
+  type PaperDate,
+  type ProvenanceField,
+  type RawEntry,
+  type SourceRef,
+  type Warning,
+} from './model.js';
+import { titleKey, words } from './text.js';
+
+/** Shingle similarity an untitled entry's abstract needs to join a paper ("near-identical"). */
+export const ABSTRACT_THRESHOLD = 0.6;
+// Two candidates this close are a tie: the abstract fits both papers, so it joins neither.
+const TIE_MARGIN = 0.05;
+// Word 3-grams: short enough to survive small rewording, long enough that shared stock phrases
+// ("large language models") do not make unrelated abstracts look alike.
+const SHINGLE = 3;
+// Bottom-k sketch size used as blocking keys.
+const SKETCH = 8;
+// A sketch value shared by this many entries is stock phrasing, not evidence.
+const MAX_BUCKET = 64;
+
+export interface MergeResult {
+  papers: Paper[];
+  /** Reasons per paper id, only for papers merged from two or more entries. */
+  reasons: Map<string, MergeReason[]>;
+  warnings: Warning[];
+}
+
+function ref(e: RawEntry): SourceRef {
+  return { file: e.file, line: e.line, layout: e.layout };
+}
+
+/** 32-bit FNV-1a: a fast, stable hash for shingles. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The set of hashed word 3-grams of a text. */
+export function shingles(text: string): Set<number> {
+  const w = words(text);
+  const out = new Set<number>();
+  if (w.length < SHINGLE) {
+    if (w.length) out.add(fnv1a(w.join(' ')));
+    return out;
+  }
+  for (let i = 0; i + SHINGLE <= w.length; i++) out.add(fnv1a(w.slice(i, i + SHINGLE).join(' ')));
+  return out;
+}
+
+/** Jaccard similarity of two shingle sets. */
+export function similarity(a: Set<number>, b: Set<number>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const x of small) if (large.has(x)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+function sketch(s: Set<number>): number[] {
+  return [...s].sort((x, y) => x - y).slice(0, SKETCH);
+}
+
+class UnionFind {
+  private parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    let r = x;
+    while (this.parent[r] !== r) r = this.parent[r]!;
+    while (this.parent[x] !== r) {
+      const next = this.parent[x]!;
+      this.parent[x] = r;
+      x = next;
+    }
+    return r;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    // The earlier entry stays the root so groups are named by their first appearance.
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+/** Stable id of a paper: a hash of its title key, or of its abstract when it has no title. */
+export function paperId(title: string | null, abstract: string | null): string {
+  const basis = title ? `t:${titleKey(title)}` : `a:${words(abstract ?? '').join(' ')}`;
+  return createHash('sha1').update(basis).digest('hex').slice(0, 12);
+}
+
+/** Merges raw entries into papers. Pure: the same entries give the same papers in the same order. */
+export function mergeEntries(entries: RawEntry[]): MergeResult {
+  const uf = new UnionFind(entries.length);
+  const edges: { a: number; b: number; reason: Omit<MergeReason, 'a' | 'b'> }[] = [];
+  const warnings: Warning[] = [];
+
+  // 1. Same title after normalising case, punctuation, Unicode and white space → same paper.
+  const byTitle = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (e.title === null) return;
+    const k = titleKey(e.title);
+    if (!k) return;
+    const first = byTitle.get(k);
+    if (first === undefined) byTitle.set(k, i);
+    else {
+      uf.union(first, i);
+      edges.push({ a: first, b: i, reason: { kind: 'same-title' } });
+    }
+  });
+
+  // 2. An entry with no title joins the paper whose abstract it nearly repeats. Titled entries
+  // never merge on abstracts: two titles with one abstract are two papers (the k-medoids pair).
+  const untitled = entries.map((_, i) => i).filter((i) => entries[i]!.title === null && entries[i]!.abstract);
+  if (untitled.length) {
+    const titledRoots = new Set(entries.flatMap((e, i) => (e.title !== null ? [uf.find(i)] : [])));
+    const sets = new Map<number, Set<number>>();
+    const buckets = new Map<number, number[]>();
+    entries.forEach((e, i) => {
+      if (!e.abstract) return;
+      const s = shingles(e.abstract);
+      sets.set(i, s);
+      for (const v of sketch(s)) {
+        const b = buckets.get(v);
+        if (b) b.push(i);
+        else buckets.set(v, [i]);
+      }
+    });
+    for (const i of untitled) {
+      const mine = sets.get(i)!;
+      const candidates = new Set<number>();
+      for (const v of sketch(mine)) {
+        const b = buckets.get(v)!;
+        if (b.length <= MAX_BUCKET) for (const j of b) if (j !== i) candidates.add(j);
+      }
+      // Best similarity per group; a group holding a titled entry is a better home than another
+      // untitled one.
+      const best = new Map<number, { sim: number; j: number }>();
+      for (const j of candidates) {
+        const sim = similarity(mine, sets.get(j)!);
+        if (sim < ABSTRACT_THRESHOLD) continue;
+        const root = uf.find(j);
+        const prev = best.get(root);
+        if (!prev || sim > prev.sim) best.set(root, { sim, j });
+      }
+      const own = uf.find(i);
+      const ranked = [...best.entries()]
+        .filter(([root]) => root !== own)
+        .map(([root, b]) => ({ root, ...b, titled: titledRoots.has(root) }))
+        .sort((x, y) => Number(y.titled) - Number(x.titled) || y.sim - x.sim);
+      const [top, second] = ranked;
+      if (!top) continue;
+      if (second && second.titled === top.titled && top.sim - second.sim < TIE_MARGIN) {
+        const e = entries[i]!;
+        warnings.push({
+          code: 'ambiguous-abstract',
+          file: e.file,
+          line: e.line,
+          message: `abstract matches ${ranked.length} papers about equally; kept as its own untitled paper`,
+        });
+        continue;
+      }
+      uf.union(top.root, i);
+      if (top.titled) titledRoots.add(uf.find(i));
+      edges.push({ a: top.j, b: i, reason: { kind: 'matching-abstract', similarity: Math.round(top.sim * 1000) / 1000 } });
+    }
+  }
+
+  // 3. Build one paper per group, in order of first appearance.
+  const groups = new Map<number, number[]>();
+  entries.forEach((_, i) => {
+    const r = uf.find(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  });
+  const papers: Paper[] = [];
+  const reasons = new Map<string, MergeReason[]>();
+  const rootToId = new Map<number, string>();
+  const seenIds = new Set<string>();
+  for (const [root, members] of groups) {
+    const paper = buildPaper(members.map((i) => entries[i]!));
+    // Different titles can hash alike only by chance; a deterministic suffix keeps ids unique.
+    let id = paper.id;
+    for (let n = 2; seenIds.has(id); n++) id = `${paper.id}-${n}`;
+    paper.id = id;
+    seenIds.add(id);
+    rootToId.set(root, id);
+    papers.push(paper);
+  }
+  for (const { a, b, reason } of edges) {
+    const id = rootToId.get(uf.find(a))!;
+    const list = reasons.get(id) ?? [];
+    list.push({ ...reason, a: ref(entries[a]!), b: ref(entries[b]!) });
+    reasons.set(id, list);
+  }
+  return { papers, reasons, warnings };
+}
+
+/** Picks the candidate with the highest score; earlier entries win ties. */
+function pick<T>(entries: RawEntry[], value: (e: RawEntry) => T | null, score: (v: T, e: RawEntry) => number): { v: T; e: RawEntry } | null {
+  let best: { v: T; e: RawEntry; s: number } | null = null;
+  for (const e of entries) {
+    const v = value(e);
+    if (v === null || v === undefined) continue;
+    const s = score(v, e);
+    if (!best || s > best.s) best = { v, e, s };
+  }
+  return best;
+}
+
+/** How well cased a title is: mixed case beats all-lowercase or all-capitals; more capitals is title case. */
+function titleScore(t: string): number {
+  const upper = (t.match(/\p{Lu}/gu) ?? []).length;
+  const lower = (t.match(/\p{Ll}/gu) ?? []).length;
+  const mixed = upper > 0 && lower > 0 ? 1000 : 0;
+  const clean = /[^.]\.$/.test(t) ? 0 : 500;
+  return mixed + clean + Math.min(upper, 200);
+}
+
+/** How complete an author list is: whole lists beat `et al.`, full given names beat initials. */
+function authorScore(authors: Author[], e: RawEntry): number {
+  const full = authors.filter((a) => a.given.replace(/\./g, '').length > 1).length;
+  return (e.authorsTruncated ? 0 : 100000) + authors.length * 10 + full;
+}
+
+/** How precise a date is: a printed year beats an inferred one, then day beats month beats year. */
+function dateScore(d: PaperDate): number {
+  return (d.year === null ? 0 : d.inferred ? 10 : 20) + (d.month === null ? 0 : 1) + (d.day === null ? 0 : 1);
+}
+
+function buildPaper(members: RawEntry[]): Paper {
+  const provenance: Partial<Record<ProvenanceField, SourceRef>> = {};
+  const take = <T>(field: ProvenanceField, r: { v: T; e: RawEntry } | null): T | null => {
+    if (!r) return null;
+    provenance[field] = ref(r.e);
+    return r.v;
+  };
+  // A trailing period is a listing's habit, not part of the title (`…Models.` vs `…Models`).
+  const rawTitle = take('title', pick(members, (e) => e.title, titleScore));
+  const title = rawTitle === null ? null : rawTitle.replace(/([^.])\.$/, '$1');
+  const authorList = take('authors', pick(members, (e) => (e.authors.length ? e.authors : null), authorScore)) ?? [];
+  const authorsTruncated = authorList.length > 0 && members.every((e) => e.authors.length === 0 || e.authorsTruncated);
+  const counts = members.map((e) => e.authorCount).filter((c): c is number => c !== null);
+  let authorCount = take('authorCount', pick(members, (e) => e.authorCount, (c) => c));
+  if (!authorsTruncated && authorList.length) authorCount = Math.max(authorList.length, ...counts);
+  const date = take('date', pick(members, (e) => e.date, dateScore));
+  const abstract = take('abstract', pick(members, (e) => e.abstract, (a) => a.length));
+  const categories = [...new Set(members.flatMap((e) => e.categories))];
+  const withCats = members.find((e) => e.categories.length);
+  if (withCats) provenance.categories = ref(withCats);
+  const organisation = take('organisation', pick(members, (e) => e.organisation, () => 0));
+  const upvotes = take('upvotes', pick(members, (e) => e.upvotes, (v) => v));
+  const score = take('score', pick(members, (e) => e.score, (v) => v));
+  const code = take('code', pick(members, (e) => e.code, (v) => Number(v)));
+  return {
+    id: paperId(title, abstract),
+    key: '',
+    title,
+    authors: authorList.map(displayName),
+    authorList,
+    authorsTruncated,
+    authorCount,
+    year: date?.year ?? null,
+    date: formatDate(date),
+    dateInferred: date?.inferred ?? false,
+    abstract,
+    categories,
+    organisation,
+    upvotes,
+    score,
+    code,
+    sources: members.map(ref),
+    provenance,
+  };
+}

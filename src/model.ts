@@ -1,0 +1,128 @@
+// The one shared model: sources emit RawEntry, merging makes Paper, formatters read Paper.
+
+/** A calendar date as precise as the source gave it; `inferred` marks a year we supplied. */
+export interface PaperDate {
+  year: number | null;
+  month: number | null; // 1-12
+  day: number | null;
+  /** true when the year was not printed and was inferred from the file. */
+  inferred: boolean;
+}
+
+/** One author as a listing names them. */
+export interface Author {
+  given: string;
+  family: string;
+}
+
+/** Where an entry was read: the file as given (or relative to its source folder), 1-based line. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  layout: string;
+}
+
+/** One entry as a source layout read it, before merging. */
+export interface RawEntry extends SourceRef {
+  title: string | null;
+  authors: Author[];
+  /** true when the listing cut the author list short (`et al.`). */
+  authorsTruncated: boolean;
+  authorCount: number | null;
+  abstract: string | null;
+  date: PaperDate | null;
+  categories: string[];
+  organisation: string | null;
+  upvotes: number | null;
+  score: number | null;
+  code: boolean | null;
+}
+
+/** A problem found while reading: a stable code, where, and why. */
+export interface Warning {
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** What a layout parser returns for one file. */
+export interface ParseResult {
+  entries: RawEntry[];
+  warnings: Warning[];
+}
+
+export type ProvenanceField =
+  | 'title'
+  | 'authors'
+  | 'authorCount'
+  | 'abstract'
+  | 'date'
+  | 'categories'
+  | 'organisation'
+  | 'upvotes'
+  | 'score'
+  | 'code';
+
+/** A merged paper: the best of each field and, per field, the entry that supplied it. */
+export interface Paper {
+  id: string;
+  key: string;
+  title: string | null;
+  authors: string[];
+  authorList: Author[];
+  authorsTruncated: boolean;
+  authorCount: number | null;
+  year: number | null;
+  date: string | null;
+  dateInferred: boolean;
+  abstract: string | null;
+  categories: string[];
+  organisation: string | null;
+  upvotes: number | null;
+  score: number | null;
+  code: boolean | null;
+  sources: SourceRef[];
+  provenance: Partial<Record<ProvenanceField, SourceRef>>;
+}
+
+/** Why a group of entries became one paper. */
+export interface MergeReason {
+  kind: 'same-title' | 'matching-abstract';
+  /** For abstract matches: the similarity that cleared the threshold. */
+  similarity?: number;
+  a: SourceRef;
+  b: SourceRef;
+}
+
+/** Builds an empty entry at a place; parsers fill in what their layout carries. */
+export function blankEntry(ref: SourceRef): RawEntry {
+  return {
+    ...ref,
+    title: null,
+    authors: [],
+    authorsTruncated: false,
+    authorCount: null,
+    abstract: null,
+    date: null,
+    categories: [],
+    organisation: null,
+    upvotes: null,
+    score: null,
+    code: null,
+  };
+}
+
+/** `Given Family`, the display form the JSON output uses. */
+export function displayName(a: Author): string {
+  return [a.given, a.family].filter(Boolean).join(' ');
+}
+
+/** ISO-like date text at the precision known: `2024-10-02`, `2024-10`, `2024`. */
+export function formatDate(d: PaperDate | null): string | null {
+  if (!d || d.year === null) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (d.month === null) return String(d.year);
+  if (d.day === null) return `${d.year}-${pad(d.month)}`;
+  return `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+}

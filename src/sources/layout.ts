@@ -1,0 +1,40 @@
+import type { ParseResult } from '../model.js';
+
+/** A numbered line of a source file (1-based), as layouts see it. */
+export interface Line {
+  n: number;
+  text: string;
+}
+
+/** What a layout parser needs to know about the file it reads. */
+export interface ParseContext {
+  /** The file as the user gave it, or relative to the folder they named. */
+  file: string;
+}
+
+/** One source layout: how to recognise it and how to read it, side by side. */
+export interface Layout {
+  name: string;
+  description: string;
+  /** Confidence from 0 to 1 that the lines are in this layout; the registry picks the highest. */
+  detect(lines: Line[]): number;
+  parse(lines: Line[], ctx: ParseContext): ParseResult;
+}
+
+/** The non-blank lines of a file, numbered from 1, with trailing white space removed. */
+export function numberedLines(text: string): Line[] {
+  const out: Line[] = [];
+  const raw = text.split('\n');
+  for (let i = 0; i < raw.length; i++) {
+    const t = (raw[i] ?? '').replace(/\s+$/, '');
+    if (t.trim() !== '') out.push({ n: i + 1, text: t });
+  }
+  return out;
+}
+
+/** Share of lines that satisfy a test, over at most the first `sample` lines. */
+export function share(lines: Line[], test: (l: Line) => boolean, sample = 200): number {
+  const head = lines.slice(0, sample);
+  if (head.length === 0) return 0;
+  return head.filter(test).length / head.length;
+}

@@ -1,0 +1,67 @@
+import type { Author } from '../model.js';
+
+// Name particles that belong to the family name: `Ludwig van Beethoven` → family `van Beethoven`.
+const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'del', 'della', 'la', 'le', 'dos', 'das', 'bin', 'ibn', 'al', 'ter', 'zu', 'ten']);
+const PARTICLE_RE = [...PARTICLES].join('|');
+
+// One word of a personal name: `Zhenyu`, `O'Brien`, `Catalan-Tatjer`, `McDonald`, an initial `W.`.
+// A word with a capital inside it (`NetworkTianjin`) is not a name word: that is how a title glued
+// to its first author (`…Recurrent HyperNetworkTianjin Huang`) is told apart.
+const WORD = String.raw`(?:(?:Mc|Mac|O['’]|D['’])?\p{Lu}[\p{Ll}\p{M}]+(?:[-'’]\p{Lu}?[\p{Ll}\p{M}]+)*|\p{Lu}\.)`;
+const NAME = String.raw`${WORD}(?: (?:(?:${PARTICLE_RE}) )*${WORD})+`;
+const NAME_LIST_RE = new RegExp(String.raw`^${NAME}(?:, ${NAME})*(?: et al\.?)?$`, 'u');
+
+/** Splits a display name `Given Middle Family` into its parts, keeping particles with the family. */
+export function splitDisplayName(name: string): Author {
+  const parts = name.trim().split(/\s+/);
+  if (parts.length <= 1) return { given: '', family: parts[0] ?? '' };
+  let i = parts.length - 1;
+  while (i > 1 && PARTICLES.has((parts[i - 1] ?? '').toLowerCase())) i--;
+  return { given: parts.slice(0, i).join(' '), family: parts.slice(i).join(' ') };
+}
+
+/** Reads `A, B et al.` into authors and whether the list was cut short. */
+export function parseNameList(list: string): { authors: Author[]; truncated: boolean } {
+  const truncated = /\bet al\.?$/.test(list);
+  const body = list.replace(/,?\s*et al\.?$/, '');
+  const authors = body
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .map(splitDisplayName);
+  return { authors, truncated };
+}
+
+/**
+ * Splits `TitleFirst Author, Second Author et al.` where the listing glued the title to the authors.
+ * Tries every place where a capital follows a non-space (the glue leaves no space) and takes the
+ * leftmost from which the rest reads as a list of names. Returns null when no place does.
+ */
+export function splitGluedTitle(line: string): { title: string; authors: string } | null {
+  for (let i = 1; i < line.length; i++) {
+    const c = line[i] as string;
+    const prev = line[i - 1] as string;
+    if (!/\p{Lu}/u.test(c) || /[\s-]/.test(prev)) continue;
+    const rest = line.slice(i);
+    if (NAME_LIST_RE.test(rest)) {
+      const title = line.slice(0, i).trim();
+      if (title) return { title, authors: rest };
+    }
+  }
+  return null;
+}
+
+// One name in a `Family, Given` export: words, initials, particles and hyphens; no digits or colons.
+const PROFILE_PART = /^[\p{L}\p{M}][\p{L}\p{M}.'’ -]*$/u;
+
+/**
+ * Reads an author-profile list `Family, Given, Family, Given, …` (`Mahoney, Michael W.`).
+ * Returns null when the line is not such a list (an odd count or a part that is not a name).
+ */
+export function parseFamilyGivenList(line: string): Author[] | null {
+  const parts = line.split(/\s*,\s*/).map((p) => p.trim());
+  if (parts.length < 2 || parts.length % 2 !== 0) return null;
+  if (!parts.every((p) => p.length > 0 && p.length <= 40 && PROFILE_PART.test(p))) return null;
+  const out: Author[] = [];
+  for (let i = 0; i < parts.length; i += 2) out.push({ family: parts[i] as string, given: parts[i + 1] as string });
+  return out;
+}

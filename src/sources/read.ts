@@ -1,0 +1,123 @@
+// Finding and decoding source files. Returns data and warnings; never prints.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LitError, EXIT } from '../errors.js';
+import type { Warning } from '../model.js';
+
+/** The library lit reads when no source is named: the seeds shipped with it. */
+export const BUNDLED_SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
+
+/** One source file found, read and hashed, not yet parsed. */
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** As the user gave it, or the folder they named joined with the path inside it. */
+  display: string;
+  bytes: Buffer;
+  /** sha1 of the content: the cache key is built from these. */
+  hash: string;
+}
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+
+function isHidden(rel: string): boolean {
+  return rel.split(/[\\/]/).some((p) => p.startsWith('.'));
+}
+
+/** Files below a folder, sorted, hidden ones left out. */
+function listFolder(dir: string): string[] {
+  // readdirSync(recursive) rather than a glob: the default library is a folder, and every
+  // command starts by listing it, so this path stays free of glob machinery.
+  return (readdirSync(dir, { recursive: true, withFileTypes: false }) as string[])
+    .filter((rel) => !isHidden(rel))
+    .filter((rel) => {
+      try {
+        return statSync(path.join(dir, rel)).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/**
+ * Expands sources (files, folders, globs) into readable files.
+ * A path that does not exist, or a glob that matches nothing, is a usage error naming it.
+ */
+export async function findSources(specs: string[], cwd: string): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
+  const warnings: Warning[] = [];
+  const found: { abs: string; display: string }[] = [];
+  const useDefault = specs.length === 0;
+  const list = useDefault ? [BUNDLED_SEEDS] : specs;
+  for (const spec of list) {
+    const abs = path.resolve(cwd, spec);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      stat = null;
+    }
+    const shown = useDefault ? 'seeds' : spec;
+    if (stat?.isDirectory()) {
+      let rels: string[];
+      try {
+        rels = listFolder(abs);
+      } catch (err) {
+        warnings.push({ code: 'unreadable-folder', file: shown, message: `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        continue;
+      }
+      if (rels.length === 0) warnings.push({ code: 'empty-folder', file: shown, message: 'folder holds no files to read' });
+      for (const rel of rels) found.push({ abs: path.join(abs, rel), display: path.join(shown, rel) });
+    } else if (stat) {
+      found.push({ abs, display: spec });
+    } else if (GLOB_CHARS.test(spec)) {
+      const { default: fg } = await import('fast-glob');
+      const matches = (await fg(spec, { cwd, onlyFiles: true, dot: false })).sort();
+      if (matches.length === 0) throw new LitError('source-not-found', `${spec}: no file matches this pattern`, EXIT.usage);
+      for (const m of matches) found.push({ abs: path.resolve(cwd, m), display: m });
+    } else {
+      throw new LitError('source-not-found', `${spec}: no such file or folder`, EXIT.usage);
+    }
+  }
+  const files: SourceFile[] = [];
+  const seen = new Set<string>();
+  for (const f of found) {
+    if (seen.has(f.abs)) continue;
+    seen.add(f.abs);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f.abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      warnings.push({ code: 'unreadable-file', file: f.display, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` });
+      continue;
+    }
+    files.push({ path: f.abs, display: f.display, bytes, hash: createHash('sha1').update(bytes).digest('hex') });
+  }
+  return { files, warnings };
+}
+
+/** Decodes a file to text with LF line ends, or says why it cannot be used. */
+export function decode(file: SourceFile): { text: string | null; warnings: Warning[] } {
+  const warnings: Warning[] = [];
+  const bytes = file.bytes;
+  if (bytes.length === 0) return { text: null, warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
+  // A NUL byte never appears in a text listing; it marks an image, archive or other binary.
+  if (bytes.subarray(0, 8192).includes(0)) {
+    return { text: null, warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('utf-8').decode(bytes);
+    const firstBad = text.indexOf('\ufffd');
+    const line = firstBad < 0 ? undefined : text.slice(0, firstBad).split('\n').length;
+    warnings.push({ code: 'invalid-utf8', file: file.display, line, message: 'file is not valid UTF-8; bad bytes read as U+FFFD' });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = text.replace(/\r\n?/g, '\n');
+  return { text, warnings };
+}

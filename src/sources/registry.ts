@@ -1,0 +1,26 @@
+// Every layout lit reads. A new layout is one module in layouts/ and one line here.
+import type { Layout, Line } from './layout.js';
+import { abstracts } from './layouts/abstracts.js';
+import { alphaxiv } from './layouts/alphaxiv.js';
+import { hfdaily } from './layouts/hfdaily.js';
+import { profile } from './layouts/profile.js';
+
+export const LAYOUTS: readonly Layout[] = [profile, abstracts, alphaxiv, hfdaily];
+
+// Below this no layout is trusted: a guess would turn prose into bogus papers.
+const MIN_CONFIDENCE = 0.5;
+
+/** The layout that best fits the lines, or null when none fits well enough. */
+export function detectLayout(lines: Line[]): { layout: Layout; confidence: number } | null {
+  let best: { layout: Layout; confidence: number } | null = null;
+  for (const layout of LAYOUTS) {
+    const confidence = layout.detect(lines);
+    if (confidence >= MIN_CONFIDENCE && (!best || confidence > best.confidence)) best = { layout, confidence };
+  }
+  return best;
+}
+
+/** The layout of that name, for `--layout` overrides and tests. */
+export function layoutByName(name: string): Layout | undefined {
+  return LAYOUTS.find((l) => l.name === name);
+}

@@ -1,0 +1,32 @@
+// Text folding shared by merging, indexing and citation keys, so all three agree on "the same word".
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+/** Special letters NFKD does not decompose, spelled the way BibTeX keys and searches expect. */
+const LETTERS: Record<string, string> = {
+  ß: 'ss', æ: 'ae', Æ: 'AE', ø: 'o', Ø: 'O', œ: 'oe', Œ: 'OE', ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', þ: 'th', Þ: 'Th', ı: 'i',
+};
+const LETTER_RE = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'g');
+
+/** Strips accents and spells special letters in ASCII: `Müller` → `Muller`, `Łukasz` → `Lukasz`. */
+export function foldAscii(s: string): string {
+  return s.normalize('NFKD').replace(COMBINING, '').replace(LETTER_RE, (c) => LETTERS[c] ?? c);
+}
+
+/** The comparison key of a title: folded, lowercased, punctuation and white space collapsed. */
+export function titleKey(title: string): string {
+  return foldAscii(title)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Lowercased folded words of a text, for similarity and blocking. */
+export function words(text: string): string[] {
+  return titleKey(text).split(' ').filter(Boolean);
+}
+
+/** Collapses runs of white space (including non-breaking spaces) to one space and trims. */
+export function squash(s: string): string {
+  return s.replace(/[\s\u00a0]+/g, ' ').trim();
+}
