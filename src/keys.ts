@@ -23,18 +23,28 @@ function meaningful(text: string | null, n: number): string[] {
   return out;
 }
 
+/** The default key scheme: first author's family name, year, first meaningful title word. */
+export const DEFAULT_KEY_SCHEME = '{auth}{year}{title}';
+
 /**
- * The key before clash suffixes: `liu2025curse`.
- * Without authors (only a count) the title's first two meaningful words stand in for the name
- * (`grokking2025edge`); without a year the year is left out; without a title the abstract's words stand in.
+ * The key before clash suffixes, from a scheme of {auth}, {year}, {title}, {title2}, {title3}.
+ * With the default scheme: `liu2025curse`. Without authors (only a count) the title's first
+ * meaningful word stands in for the name and the next one for the title (`grokking2025edge`);
+ * without a year the year is left out; without a title the abstract's words stand in.
  */
-export function baseKey(p: Pick<Paper, 'authorList' | 'year' | 'title' | 'abstract'>): string {
+export function baseKey(p: Pick<Paper, 'authorList' | 'year' | 'title' | 'abstract'>, scheme = DEFAULT_KEY_SCHEME): string {
   const family = p.authorList[0]?.family ?? '';
+  // `van Beethoven` keys as `beethoven`: particles are left out, as Better BibTeX does.
   const name = asciiWord(family.split(/\s+/).filter((w) => w[0] === w[0]?.toUpperCase()).join('') || family);
-  const words = meaningful(p.title ?? p.abstract, name ? 1 : 2);
-  const head = name || words.shift() || 'anon';
-  const tail = words[0] ?? (p.title ? '' : 'untitled');
-  return `${head}${p.year ?? ''}${tail}`;
+  const words = meaningful(p.title ?? p.abstract, 4);
+  const auth = name || words.shift() || 'anon';
+  const titleWords = words.length ? words : p.title ? [] : ['untitled'];
+  const key = scheme.replace(/\{(auth|year|title|title2|title3)\}/g, (_, t: string) => {
+    if (t === 'auth') return auth;
+    if (t === 'year') return p.year === null ? '' : String(p.year);
+    return titleWords.slice(0, t === 'title' ? 1 : Number(t.slice(5))).join('');
+  });
+  return key.replace(/[^A-Za-z0-9_:-]/g, '') || 'anon';
 }
 
 /**
@@ -42,10 +52,10 @@ export function baseKey(p: Pick<Paper, 'authorList' | 'year' | 'title' | 'abstra
  * in order of (date, id). The order depends only on the clashing papers themselves, so a new
  * source never changes a key unless its papers clash with that key.
  */
-export function assignKeys(papers: Paper[]): void {
+export function assignKeys(papers: Paper[], scheme = DEFAULT_KEY_SCHEME): void {
   const groups = new Map<string, Paper[]>();
   for (const p of papers) {
-    const k = baseKey(p);
+    const k = baseKey(p, scheme);
     const g = groups.get(k);
     if (g) g.push(p);
     else groups.set(k, [p]);

@@ -58,10 +58,10 @@ export function parseFiles(files: SourceFile[]): { reports: FileReport[]; entrie
 }
 
 /** The whole library from already-found source files. */
-export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = []): Library {
+export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string): Library {
   const parsed = parseFiles(files);
   const merged = mergeEntries(parsed.entries);
-  assignKeys(merged.papers);
+  assignKeys(merged.papers, keyScheme);
   return {
     files: parsed.reports,
     entries: parsed.entries,

@@ -1,0 +1,82 @@
+// Where the cache lives, what it is keyed on, and writing it atomically.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SourceFile } from './sources/read.js';
+
+/** The cache folder: --cache-dir, else $LIT_CACHE_DIR, else $XDG_CACHE_HOME/lit, else ~/.cache/lit. */
+export function cacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return path.resolve(flag);
+  if (env.LIT_CACHE_DIR) return path.resolve(env.LIT_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return path.join(path.resolve(env.XDG_CACHE_HOME), 'lit');
+  return path.join(os.homedir(), '.cache', 'lit');
+}
+
+/** The cache key: every source's name and content hash, lit's version and the index options. */
+export function cacheKey(files: SourceFile[], litVersion: string, signature: string): string {
+  const h = createHash('sha1');
+  h.update(`lit ${litVersion}\n${signature}\n`);
+  for (const f of [...files].sort((a, b) => (a.display < b.display ? -1 : 1))) h.update(`${f.display}\0${f.hash}\n`);
+  return h.digest('hex');
+}
+
+/** File name of the cache for a key. */
+export function cacheFile(dir: string, key: string): string {
+  return path.join(dir, `library-${key.slice(0, 20)}.litc`);
+}
+
+// Cache files for other source sets are kept, newest first, up to this many.
+const KEEP = 8;
+
+/**
+ * Writes a cache file: a temporary file in the same folder, then a rename, both awaited, so a
+ * reader sees the old file or the new one, never half of one. Two writers race harmlessly.
+ */
+export async function writeCache(file: string, data: Buffer): Promise<void> {
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await prune(dir);
+}
+
+/** Removes all but the newest cache files, and temporaries left by killed writers. */
+async function prune(dir: string): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.startsWith('library-'));
+  const withTimes = await Promise.all(
+    names.map(async (n) => {
+      try {
+        return { n, t: (await stat(path.join(dir, n))).mtimeMs };
+      } catch {
+        return null;
+      }
+    }),
+  );
+  const now = Date.now();
+  const items = withTimes.filter((x): x is { n: string; t: number } => x !== null);
+  const stale = [
+    ...items.filter((x) => x.n.endsWith('.litc')).sort((a, b) => b.t - a.t).slice(KEEP),
+    ...items.filter((x) => x.n.endsWith('.tmp') && now - x.t > 60_000),
+  ];
+  await Promise.all(stale.map((x) => unlink(path.join(dir, x.n)).catch(() => undefined)));
+}
+
+/** Removes every cache file lit wrote in the folder; returns how many. */
+export async function clearCache(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const ours = names.filter((n) => n.startsWith('library-') && (n.endsWith('.litc') || n.endsWith('.tmp')));
+  await Promise.all(ours.map((n) => rm(path.join(dir, n), { force: true })));
+  return ours.length;
+}

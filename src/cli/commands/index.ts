@@ -1,0 +1,39 @@
+// `lit index`: what was read, what it made, and what went wrong.
+import { EXIT } from '../../errors.js';
+import { finish, open, type Context } from '../context.js';
+import { out } from '../output.js';
+
+export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
+  const lib = await open(ctx, { rebuild: opts.rebuild });
+  const info = lib.searcher.info;
+  const papers = lib.searcher.allPapers();
+  const summary = {
+    files: info.files,
+    entries: info.entries,
+    papers: papers.length,
+    merged: papers.filter((p) => p.sources.length > 1).length,
+    untitled: papers.filter((p) => p.title === null).length,
+    warnings: lib.warnings.length,
+    cache: { path: lib.cachePath, used: lib.fromCache },
+  };
+  if (opts.json) {
+    out(`${JSON.stringify({ ...summary, warnings: lib.warnings }, null, 2)}\n`);
+  } else {
+    const width = Math.max(...info.files.map((f) => f.file.length), 4);
+    const lines = info.files.map((f) => `  ${f.file.padEnd(width)}  ${(f.layout ?? '(skipped)').padEnd(10)} ${String(f.entries).padStart(6)} entries`);
+    out(
+      [
+        `files     ${info.files.length}`,
+        ...lines,
+        `entries   ${summary.entries}`,
+        `papers    ${summary.papers}`,
+        `merged    ${summary.merged} (papers made from two or more entries)`,
+        `untitled  ${summary.untitled}`,
+        `warnings  ${summary.warnings}`,
+        `cache     ${lib.fromCache ? 'used' : 'built'}: ${lib.cachePath}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return finish(ctx, EXIT.ok, lib.warnings);
+}

@@ -1,0 +1,46 @@
+// `lit search`: ranked results, grep-like exit status.
+import { EXIT, LitError } from '../../errors.js';
+import { isEmptyQuery, parseQuery } from '../../search/query.js';
+import type { Hit, Searcher } from '../../search/searcher.js';
+import { finish, open, type Context } from '../context.js';
+import { err, out } from '../output.js';
+import { chooseFormat, render } from '../render.js';
+
+export interface ListOptions {
+  json?: boolean;
+  jsonl?: boolean;
+  format?: string;
+  limit?: string;
+  all?: boolean;
+}
+
+/** The number of results to show: --all, else --limit, else the config's, else 10. */
+export function limitOf(ctx: Context, opts: ListOptions): number {
+  if (opts.all) return Infinity;
+  if (opts.limit === undefined) return ctx.config.limit ?? 10;
+  const n = Number(opts.limit);
+  if (!Number.isInteger(n) || n < 1) throw new LitError('bad-limit', `--limit ${opts.limit}: expected a whole number of at least 1`, EXIT.usage);
+  return n;
+}
+
+/** Prints hits in the chosen format. */
+export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], opts: ListOptions, highlight: string[]): Promise<void> {
+  const rows = hits.slice(0, limitOf(ctx, opts)).map((h) => ({ paper: searcher.paper(h.sid), score: h.score }));
+  out(await render(rows, chooseFormat(ctx, opts), ctx, highlight));
+}
+
+export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean }): Promise<number> {
+  const text = args.join(' ');
+  const query = parseQuery(text);
+  if (isEmptyQuery(query)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
+  limitOf(ctx, opts);
+  const lib = await open(ctx);
+  const hits = lib.searcher.search(query, { fuzzy: opts.fuzzy });
+  if (!hits.length) {
+    const hint = lib.searcher.suggest(query);
+    err(`lit: no match for ${JSON.stringify(text)}${hint ? `; did you mean: ${hint}` : ''}`);
+    return finish(ctx, EXIT.noMatch, lib.warnings);
+  }
+  await printHits(ctx, lib.searcher, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)]);
+  return finish(ctx, EXIT.ok, lib.warnings);
+}

@@ -1,0 +1,65 @@
+// `lit show`: one paper in full, with its sources and which fields each supplied.
+import { EXIT } from '../../errors.js';
+import type { Paper, ProvenanceField } from '../../model.js';
+import { finish, open, type Context } from '../context.js';
+import { out } from '../output.js';
+import { chooseFormat, render } from '../render.js';
+import { resolvePaper } from './resolve.js';
+
+/** Wraps text to a width at spaces. */
+export function wrap(text: string, width: number, indent = ''): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width - indent.length) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
+
+async function full(p: Paper, ctx: Context): Promise<string> {
+  const chalk = ctx.term.color ? (await import('chalk')).default : null;
+  const bold = (s: string) => (chalk ? chalk.bold(s) : s);
+  const dim = (s: string) => (chalk ? chalk.dim(s) : s);
+  const width = Math.min(ctx.term.tty ? ctx.term.width : 80, 100);
+  const label = (s: string) => bold(s.padEnd(12));
+  const authors = p.authors.length
+    ? `${p.authors.join(', ')}${p.authorsTruncated ? ' et al.' : ''}${p.authorCount && p.authorCount > p.authors.length ? ` (${p.authorCount} authors)` : ''}`
+    : p.authorCount
+      ? `${p.authorCount} authors (names not listed)`
+      : '(not listed)';
+  const lines = [
+    bold(p.title ?? '(untitled)'),
+    '',
+    `${label('key')}${p.key}`,
+    `${label('id')}${p.id}`,
+    `${label('authors')}${authors}`,
+    `${label('date')}${p.date ?? '(unknown)'}${p.dateInferred ? dim(' (year inferred from the listing)') : ''}`,
+  ];
+  if (p.categories.length) lines.push(`${label('categories')}${p.categories.join(', ')}`);
+  if (p.organisation) lines.push(`${label('organisation')}${p.organisation}`);
+  if (p.upvotes !== null) lines.push(`${label('upvotes')}${p.upvotes}`);
+  if (p.score !== null) lines.push(`${label('score')}${p.score}`);
+  if (p.code) lines.push(`${label('code')}yes`);
+  lines.push('', p.abstract ? wrap(p.abstract, width) : dim('(no abstract)'), '', bold('sources'));
+  for (const s of p.sources) {
+    const fields = (Object.entries(p.provenance) as [ProvenanceField, { file: string; line: number }][])
+      .filter(([, r]) => r.file === s.file && r.line === s.line)
+      .map(([f]) => f);
+    lines.push(`  ${s.file}:${s.line}  ${dim(`${s.layout}${fields.length ? `: ${fields.join(', ')}` : ''}`)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(ctx: Context, args: string[], opts: { json?: boolean; jsonl?: boolean; format?: string }): Promise<number> {
+  const lib = await open(ctx);
+  const paper = lib.searcher.paper(resolvePaper(lib.searcher, args));
+  const format = opts.json || opts.jsonl || opts.format ? chooseFormat(ctx, opts) : 'full';
+  if (format === 'full' || format === 'table' || format === 'tsv') out(await full(paper, ctx));
+  else if (format === 'json') out(`${JSON.stringify(paper, null, 2)}\n`);
+  else out(await render([{ paper }], format, ctx));
+  return finish(ctx, EXIT.ok, lib.warnings);
+}

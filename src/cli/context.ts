@@ -1,0 +1,69 @@
+// What every command needs: resolved options (flags over config over defaults) and the library.
+import { cacheDir } from '../cache.js';
+import { findConfig, loadConfig, type Config } from '../config.js';
+import { EXIT } from '../errors.js';
+import type { Warning } from '../model.js';
+import { openLibrary, type OpenLibrary } from '../open.js';
+import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
+
+export const FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids', 'bibtex', 'biblatex', 'csl-json', 'ris', 'yaml', 'csv', 'markdown'];
+
+export interface Context {
+  sources: string[];
+  cacheDir: string;
+  config: Config;
+  term: Terminal;
+  quiet: boolean;
+  strict: boolean;
+  cwd: string;
+}
+
+interface GlobalFlags {
+  source?: string[];
+  cacheDir?: string;
+  config?: string;
+  color?: boolean;
+  quiet?: boolean;
+  strict?: boolean;
+}
+
+/** Resolves the global flags, reading the config file only when there is one. */
+export async function makeContext(flags: GlobalFlags): Promise<Context> {
+  const cwd = process.cwd();
+  const file = findConfig(cwd, flags.config);
+  const config: Config = file ? await loadConfig(file, FORMATS) : { file: null };
+  return {
+    sources: flags.source ?? config.sources ?? [],
+    cacheDir: cacheDir(flags.cacheDir ?? config.cacheDir),
+    config,
+    term: detectTerminal(flags.color === false),
+    quiet: Boolean(flags.quiet),
+    strict: Boolean(flags.strict),
+    cwd,
+  };
+}
+
+/** Opens the library, showing progress on a terminal when it takes over a second, and reports warnings. */
+export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Promise<OpenLibrary> {
+  const started = Date.now();
+  let shown = false;
+  const onProgress = (stage: string) => {
+    // Only on a terminal, and only once the wait is long enough to wonder about.
+    if (!ctx.term.stderrTty || ctx.quiet || Date.now() - started < 1000) return;
+    process.stderr.write(`\rlit: ${stage}…\x1b[K`);
+    shown = true;
+  };
+  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild: opts.rebuild, keyScheme: ctx.config.keyScheme, onProgress });
+  if (shown) process.stderr.write('\r\x1b[K');
+  reportWarnings(lib.warnings, ctx.quiet);
+  return lib;
+}
+
+/** The exit status for a finished command: --strict turns skipped input into status 4. */
+export function finish(ctx: Context, status: number, warnings: Warning[]): number {
+  if (status === EXIT.ok && ctx.strict && warnings.some((w) => !w.code.startsWith('cache-'))) {
+    err(`lit: ${warnings.length} warning(s) under --strict`);
+    return EXIT.skipped;
+  }
+  return status;
+}

@@ -1,0 +1,176 @@
+// The CLI's one runner: define commands, run the chosen one, catch errors once, set the exit status.
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, LitError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { Context } from './context.js';
+import { err, flushStdout } from './output.js';
+
+export const EXIT_HELP = `Exit status:
+  0  success (search and similar: something matched)
+  1  nothing matched
+  2  usage error: bad option or query, a source that does not exist, a bad config file
+  3  lit show: the words match several papers about equally (they are listed)
+  4  --strict: some input was skipped or could not be used (see the warnings)
+  5  output could not be written`;
+
+const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids', 'bibtex', 'biblatex', 'csl-json', 'ris', 'yaml', 'csv', 'markdown'];
+
+type Action = (ctx: Context, args: string[], opts: Record<string, unknown>) => Promise<number>;
+
+/** Runs a command module's `run`, loading it (and only it) when the command is chosen. */
+function lazy(load: () => Promise<{ run: Action }>) {
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const args = params.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a : a === undefined ? [] : [String(a)]));
+    const { makeContext } = await import('./context.js');
+    const ctx = await makeContext(cmd.optsWithGlobals());
+    const { run } = await load();
+    process.exitCode = await run(ctx, args, cmd.opts());
+  };
+}
+
+function outputOptions(cmd: Command, formats = OUTPUT_FORMATS): Command {
+  return cmd
+    .option('--json', 'all results as one JSON array')
+    .option('--jsonl', 'one JSON object per line')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(formats));
+}
+
+/** Builds the command tree. */
+export function program(): Command {
+  const p = new Command('lit')
+    // Set before any subcommand is made: subcommands inherit both.
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .description('Index your paper listings and search them from the shell.')
+    .version(VERSION, '-V, --version')
+    .option('-s, --source <path>', 'file, folder or glob to read (repeatable; default: the bundled seeds)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--cache-dir <dir>', 'where the index is cached (default: $LIT_CACHE_DIR, $XDG_CACHE_HOME/lit, ~/.cache/lit)')
+    .option('--config <file>', 'config file (default: lit.config.yaml here or above, else $XDG_CONFIG_HOME/lit/config.yaml)')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
+    .option('-q, --quiet', 'no warnings on stderr')
+    .option('--strict', 'exit with status 4 when any input was skipped')
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lit search "pruning"                     ranked hits from the bundled seeds
+  lit search 'author:liu year:2024..2025 sparse'
+  lit show "curse of depth"                one paper in full, with its sources
+  lit list --jsonl | jq -r .title          every paper, for pipelines
+  lit export --format bibtex > refs.bib    the whole library as BibTeX
+  lit -s ~/papers/ index                   read your own listings
+
+${EXIT_HELP}`,
+    );
+
+  p.command('index')
+    .description('read the sources and summarise what was found')
+    .option('--json', 'the summary as JSON')
+    .option('--rebuild', 'ignore the cache and build the index again')
+    .addHelpText('after', '\nExamples:\n  lit index\n  lit -s listings/ index --json\n  lit index --rebuild')
+    .action(lazy(() => import('./commands/index.js')));
+
+  outputOptions(p.command('list'))
+    .description('every paper: a table on a terminal, tab-separated lines in a pipe')
+    .addOption(new Option('--sort <field>', 'order by').choices(['year', 'title', 'key']))
+    .addHelpText('after', '\nExamples:\n  lit list\n  lit list --sort year | head\n  lit list --jsonl | jq -r .title\n  lit list | cut -f3')
+    .action(lazy(() => import('./commands/list.js')));
+
+  p.command('dupes')
+    .description('papers merged from several entries, with their entries and why')
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExamples:\n  lit dupes\n  lit dupes --json | jq .[0].entries')
+    .action(lazy(() => import('./commands/dupes.js')));
+
+  outputOptions(p.command('search'))
+    .description('ranked search: words, "phrases", author:, title:, abstract:, category:, org:, year:, -exclude')
+    .argument('<query...>', 'what to look for')
+    .option('-n, --limit <n>', 'at most this many results (default 10)')
+    .option('-a, --all', 'every result')
+    .option('--fuzzy', 'tolerate typos')
+    .addHelpText(
+      'after',
+      `
+Query syntax:
+  pruning sparse        papers with both words first, then papers with either
+  "curse of depth"      the phrase as written (case and accents aside)
+  author:liu            an author named Liu       year:2024  year:2023..2025
+  category:LG  org:google  title:sparse  abstract:moe
+  -word  -"a phrase"    leave out papers with it (quote the query so the shell passes it whole)
+
+Examples:
+  lit search pruning
+  lit search 'author:liu year:2023..2025' --limit 5
+  lit search '"large language models" -survey' --jsonl | jq -r .key
+  lit search prunning --fuzzy`,
+    )
+    .action(lazy(() => import('./commands/search.js')));
+
+  outputOptions(p.command('show'))
+    .description('one paper in full, with every source it came from')
+    .argument('<id...>', 'id, citation key, or words of the title')
+    .addHelpText('after', '\nExamples:\n  lit show "curse of depth"\n  lit show sun2025curse --json\n  lit show 3f2a9c01d4e5 --format bibtex')
+    .action(lazy(() => import('./commands/show.js')));
+
+  outputOptions(p.command('similar'))
+    .description('papers most like one (by title and abstract)')
+    .argument('<id...>', 'id, citation key, or words of the title')
+    .option('-n, --limit <n>', 'at most this many results (default 10)')
+    .option('-a, --all', 'every result')
+    .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids')
+    .action(lazy(() => import('./commands/similar.js')));
+
+  p.command('export')
+    .description('write papers in a format other tools read')
+    .argument('[query...]', 'only papers matching this query (search syntax); `-` reads ids or keys from stdin')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(OUTPUT_FORMATS.filter((f) => f !== 'table' && f !== 'tsv' && f !== 'ids')).makeOptionMandatory())
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .addHelpText('after', '\nExamples:\n  lit export --format bibtex > refs.bib\n  lit export --format csl-json author:liu -o liu.json\n  lit search pruning --format ids | lit export --format ris -')
+    .action(lazy(() => import('./commands/export.js')));
+
+  const cache = p.command('cache').description('the on-disk index cache');
+  cache
+    .command('path')
+    .description('print the cache folder')
+    .action(lazy(() => import('./commands/cache.js').then((m) => ({ run: m.runPath }))));
+  cache
+    .command('clear')
+    .description('delete every cached index')
+    .action(lazy(() => import('./commands/cache.js').then((m) => ({ run: m.runClear }))));
+
+  p.command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', '\nExamples:\n  lit completion bash > ~/.local/share/bash-completion/completions/lit\n  lit completion zsh > "${fpath[1]}/_lit"\n  lit completion fish > ~/.config/fish/completions/lit.fish')
+    .action(lazy(() => import('./commands/completion.js')));
+
+  return p;
+}
+
+/** Runs lit with these arguments; returns the exit status instead of exiting. */
+export async function main(argv: string[]): Promise<number> {
+  const p = program();
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    await flushStdout();
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    await flushStdout();
+    if (e instanceof CommanderError) {
+      // Help and version are successes; anything else commander rejects is a usage error.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT.usage;
+    }
+    if (e instanceof LitError) {
+      err(`lit: ${e.message}`);
+      return e.exitStatus;
+    }
+    // A bug, not bad input: say so plainly; the stack only on request.
+    err(`lit: internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.LIT_DEBUG) err((e as Error)?.stack ?? '');
+    else err('lit: this is a bug in lit; run again with LIT_DEBUG=1 for details and report it');
+    return 70;
+  }
+}

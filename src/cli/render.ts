@@ -1,0 +1,92 @@
+// Turning papers into output: a table on a terminal, tab-separated lines in a pipe, or a data format.
+import { EXIT, LitError } from '../errors.js';
+import type { Paper } from '../model.js';
+import { processTerm, tokenize } from '../search/analyze.js';
+import type { Context } from './context.js';
+
+export interface Row {
+  paper: Paper;
+  score?: number;
+}
+
+/** The format asked for: --json/--jsonl/--format, else the config's, else table on a terminal and tsv in a pipe. */
+export function chooseFormat(ctx: Context, opts: { json?: boolean; jsonl?: boolean; format?: string }): string {
+  if (opts.json) return 'json';
+  if (opts.jsonl) return 'jsonl';
+  const f = opts.format ?? ctx.config.format;
+  if (f === 'table' && !ctx.term.tty) return 'tsv';
+  return f ?? (ctx.term.tty ? 'table' : 'tsv');
+}
+
+/** First author, or the author count when that is all a listing gave. */
+export function firstAuthor(p: Paper): string {
+  if (p.authors.length) return p.authors.length > 1 || p.authorsTruncated ? `${p.authors[0]} et al.` : p.authors[0]!;
+  return p.authorCount ? `${p.authorCount} author${p.authorCount === 1 ? '' : 's'}` : '';
+}
+
+/** Tab-separated line: key, year, title, first author (and score for searches). Tabs in text become spaces. */
+function tsvLine(r: Row): string {
+  const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
+  const cells = [r.paper.key, r.paper.year ?? '', clean(r.paper.title ?? '(untitled)'), clean(firstAuthor(r.paper))];
+  if (r.score !== undefined) cells.push(r.score.toFixed(3));
+  return cells.join('\t');
+}
+
+function cut(s: string, width: number): string {
+  return s.length <= width ? s : `${s.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Renders rows in a format; export formats are loaded only when asked for. */
+export async function render(rows: Row[], format: string, ctx: Context, highlight: string[] = []): Promise<string> {
+  const withScore = (r: Row) => (r.score === undefined ? r.paper : { ...r.paper, score: Math.round(r.score * 1000) / 1000 });
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(rows.map(withScore), null, 2)}\n`;
+    case 'jsonl':
+      return rows.map((r) => `${JSON.stringify(withScore(r))}\n`).join('');
+    case 'ids':
+      return rows.map((r) => `${r.paper.key}\n`).join('');
+    case 'tsv':
+      return rows.map((r) => `${tsvLine(r)}\n`).join('');
+    case 'table':
+      return table(rows, ctx, highlight);
+    default: {
+      const { formatPapers } = await import('../format/index.js');
+      const result = formatPapers(format, rows.map((r) => r.paper));
+      if (result === null) throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
+      return result;
+    }
+  }
+}
+
+async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<string> {
+  const [{ default: Table }, chalk] = await Promise.all([import('cli-table3'), ctx.term.color ? import('chalk').then((m) => m.default) : null]);
+  const ranked = rows.some((r) => r.score !== undefined);
+  const author = (p: Paper) => cut(firstAuthor(p), 22);
+  const keyW = Math.min(24, Math.max(3, ...rows.map((r) => r.paper.key.length)));
+  const authW = Math.max(6, ...rows.map((r) => author(r.paper).length));
+  const rankW = ranked ? String(rows.length).length + 2 : 0;
+  // Borders and padding take 3 columns per cell plus one.
+  const fixed = rankW + 6 + keyW + 2 + authW + 2 + (ranked ? 4 : 3) * 3 + 1;
+  const titleW = Math.max(20, ctx.term.width - fixed);
+  const terms = highlight.flatMap((h) => tokenize(h)).map(processTerm).filter((t): t is string => t !== null);
+  const mark = (s: string) => {
+    if (!chalk || !terms.length) return s;
+    return s.replace(/[\p{L}\p{N}\p{M}]+/gu, (w) => {
+      const t = processTerm(w);
+      return t && terms.some((q) => t === q || (q.length >= 3 && t.startsWith(q))) ? chalk.bold.yellow(w) : w;
+    });
+  };
+  const head = [...(ranked ? ['#'] : []), 'year', 'title', 'first author', 'key'];
+  const t = new Table({
+    head: chalk ? head.map((h) => chalk.bold(h)) : head,
+    style: { head: [], border: [] },
+    colWidths: [...(ranked ? [rankW + 2] : []), 6, titleW + 2, authW + 2, keyW + 2],
+    wordWrap: false,
+  });
+  rows.forEach((r, i) => {
+    const title = r.paper.title === null ? '(untitled)' : cut(r.paper.title, titleW);
+    t.push([...(ranked ? [String(i + 1)] : []), String(r.paper.year ?? ''), chalk && r.paper.title === null ? chalk.dim(title) : mark(title), author(r.paper), r.paper.key]);
+  });
+  return `${t.toString()}\n`;
+}

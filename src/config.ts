@@ -1,0 +1,97 @@
+// lit.config.yaml: sources, cache folder, default limit and output format, citation-key scheme.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, LitError } from './errors.js';
+
+export interface Config {
+  /** The file it was read from. */
+  file: string | null;
+  /** Sources, resolved against the config file's folder. */
+  sources?: string[];
+  cacheDir?: string;
+  limit?: number;
+  format?: string;
+  keyScheme?: string;
+}
+
+const NAME = 'lit.config.yaml';
+
+/** The config file in use: --config, else lit.config.yaml here or in a parent, else $XDG_CONFIG_HOME/lit/config.yaml. */
+export function findConfig(cwd: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (flag) {
+    const f = path.resolve(cwd, flag);
+    if (!existsSync(f)) throw new LitError('config-not-found', `${flag}: no such config file`, EXIT.usage);
+    return f;
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const f = path.join(dir, NAME);
+    if (existsSync(f)) return f;
+    if (path.dirname(dir) === dir) break;
+  }
+  const home = env.XDG_CONFIG_HOME || (env.HOME ? path.join(env.HOME, '.config') : null);
+  if (home) {
+    const f = path.join(home, 'lit', 'config.yaml');
+    if (existsSync(f)) return f;
+  }
+  return null;
+}
+
+const KEYS: Record<string, string> = {
+  sources: 'a list of files, folders or globs',
+  'cache-dir': 'a folder',
+  limit: 'a whole number of results',
+  format: 'an output format name',
+  'key-scheme': 'a citation-key template such as {auth}{year}{title}',
+};
+
+/** Reads and checks a config file; any problem is a usage error naming the file and line. */
+export async function loadConfig(file: string, formats: string[]): Promise<Config> {
+  const { parseDocument, LineCounter } = await import('yaml');
+  const text = readFileSync(file, 'utf8');
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const fail = (msg: string, offset?: number): never => {
+    const line = offset === undefined ? undefined : lc.linePos(offset).line;
+    throw new LitError('bad-config', `${file}${line ? `:${line}` : ''}: ${msg}`, EXIT.usage);
+  };
+  const first = doc.errors[0];
+  if (first) fail(first.message.split('\n')[0] ?? 'YAML syntax error', first.pos[0]);
+  const data = doc.toJS() as unknown;
+  if (data === null || data === undefined) return { file };
+  if (typeof data !== 'object' || Array.isArray(data)) fail('expected a mapping of settings (sources, cache-dir, limit, format, key-scheme)', 0);
+  const where = (key: string): number | undefined => {
+    const node = doc.getIn([key], true) as { range?: [number, number, number] } | undefined;
+    return node?.range?.[0];
+  };
+  const cfg: Config = { file };
+  const dir = path.dirname(file);
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (!(key in KEYS)) fail(`unknown setting "${key}" (known: ${Object.keys(KEYS).join(', ')})`, where(key));
+    const bad = () => fail(`"${key}" must be ${KEYS[key]}`, where(key));
+    switch (key) {
+      case 'sources': {
+        const list = typeof value === 'string' ? [value] : value;
+        if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) bad();
+        cfg.sources = (list as string[]).map((s) => (path.isAbsolute(s) ? s : path.join(dir, s)));
+        break;
+      }
+      case 'cache-dir':
+        if (typeof value !== 'string') bad();
+        cfg.cacheDir = path.resolve(dir, value as string);
+        break;
+      case 'limit':
+        if (!Number.isInteger(value) || (value as number) < 1) bad();
+        cfg.limit = value as number;
+        break;
+      case 'format':
+        if (typeof value !== 'string' || !formats.includes(value)) fail(`"format" must be one of ${formats.join(', ')}`, where(key));
+        cfg.format = value as string;
+        break;
+      case 'key-scheme':
+        if (typeof value !== 'string' || !/\{(auth|year|title)/.test(value)) bad();
+        cfg.keyScheme = value as string;
+        break;
+    }
+  }
+  return cfg;
+}

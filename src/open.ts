@@ -1,0 +1,67 @@
+// Opening the library: find the sources, use the cache when it matches, else build and save it.
+import { existsSync } from 'node:fs';
+import { cacheFile, cacheKey, writeCache } from './cache.js';
+import type { Warning } from './model.js';
+import { INDEX_SIGNATURE } from './search/analyze.js';
+import { Searcher } from './search/searcher.js';
+import { BadStoreError, StoreReader } from './search/store.js';
+import { findSources } from './sources/read.js';
+import { VERSION } from './version.js';
+
+export interface OpenOptions {
+  sources: string[];
+  cacheDir: string;
+  cwd: string;
+  rebuild?: boolean;
+  keyScheme?: string;
+  /** Called as each slow stage starts, so the CLI can show progress. */
+  onProgress?: (stage: string) => void;
+}
+
+export interface OpenLibrary {
+  searcher: Searcher;
+  /** Problems with the sources (read now or remembered from the build) and with the cache. */
+  warnings: Warning[];
+  fromCache: boolean;
+  cachePath: string;
+}
+
+/** Opens the library named by the sources, from the cache when nothing changed. */
+export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
+  const found = await findSources(opts.sources, opts.cwd);
+  const key = cacheKey(found.files, VERSION, `${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}`);
+  const file = cacheFile(opts.cacheDir, key);
+  const cacheWarnings: Warning[] = [];
+
+  if (!opts.rebuild && existsSync(file)) {
+    try {
+      const store = StoreReader.openFile(file);
+      const searcher = new Searcher(store);
+      // The key is in the file name and in the file: a renamed or foreign file is not trusted.
+      if (searcher.info.key !== key) throw new BadStoreError('cache belongs to other sources');
+      return { searcher, warnings: [...found.warnings, ...searcher.info.warnings], fromCache: true, cachePath: file };
+    } catch (err) {
+      if (!(err instanceof BadStoreError) && !isFsError(err)) throw err;
+      cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
+    }
+  }
+
+  // Heavy modules load only here, when the cache cannot answer.
+  const [{ buildLibrary }, { buildStore }] = await Promise.all([import('./library.js'), import('./search/build.js')]);
+  opts.onProgress?.(`reading ${found.files.length} source files`);
+  const lib = buildLibrary(found.files, [], opts.keyScheme);
+  opts.onProgress?.(`indexing ${lib.papers.length} papers`);
+  const data = buildStore(lib, { litVersion: VERSION, key });
+  opts.onProgress?.('writing the cache');
+  try {
+    await writeCache(file, data);
+  } catch (err) {
+    cacheWarnings.push({ code: 'cache-unwritable', file, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
+  }
+  const searcher = new Searcher(StoreReader.fromBuffer(data));
+  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, cachePath: file };
+}
+
+function isFsError(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException)?.code === 'string';
+}

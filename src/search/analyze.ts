@@ -1,0 +1,30 @@
+// How text becomes index terms. Shared by indexing and querying so both agree on every word.
+import { stemmer } from 'stemmer';
+import { foldAscii } from '../text.js';
+
+// Words too common to rank by; `curse of depth` should not favour every paper with "of".
+const STOP = new Set(
+  'a an and are as at be but by for from has have in into is it its of on or that the their then there these this to was were which with via we our'.split(' '),
+);
+
+/** Splits text into words; hyphens split too, so `Pre-LN` indexes `pre` and `ln`. */
+export function tokenize(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+}
+
+/** A word's index term: folded to ASCII, lowercased, stemmed (`Pruning` → `prune`, `LLMs` → `llm`); null for stop words. */
+export function processTerm(word: string): string | null {
+  const w = foldAscii(word).toLowerCase();
+  if (!w || STOP.has(w)) return null;
+  // Stemming a number or a code like `o1` only mangles it.
+  return /^[a-z]+$/.test(w) && w.length > 2 ? stemmer(w) : w;
+}
+
+export const FIELDS = ['title', 'authors', 'abstract', 'categories', 'organisation'] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** Field boosts: a hit in the title counts three times one in the abstract. */
+export const BOOST: Record<Field, number> = { title: 3, authors: 2, abstract: 1, categories: 1.5, organisation: 1 };
+
+/** Everything that changes the index's contents; part of the cache key. */
+export const INDEX_SIGNATURE = JSON.stringify({ v: 1, FIELDS, stop: [...STOP].length, stem: 'porter' });

@@ -1,0 +1,314 @@
+// Answering queries from a store: load only the postings a query needs, then let MiniSearch rank.
+import MiniSearch, { type SearchOptions } from 'minisearch';
+import type { Paper } from '../model.js';
+import { titleKey } from '../text.js';
+import { BOOST, processTerm, tokenize, type Field } from './analyze.js';
+import { fieldText, miniSearchOptions } from './build.js';
+import type { Query } from './query.js';
+import { BadStoreError, parsePaperLine, type Docs, type LibraryInfo, type Skeleton, type StoreReader, type Vocab } from './store.js';
+
+/** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
+export interface Hit {
+  sid: number;
+  score: number;
+  matched: number;
+}
+
+// Prefix matching from three letters on: `prun` finds `pruning`, but `a` does not find everything.
+const PREFIX_MIN = 3;
+// Typo tolerance with --fuzzy: one edit in five letters, as MiniSearch counts it.
+const FUZZY = 0.2;
+const FUZZY_MIN = 4;
+
+/** Edit distance of a and b, or Infinity once it must exceed max. */
+export function boundedLevenshtein(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return Infinity;
+    prev = cur;
+  }
+  return prev[b.length]! <= max ? prev[b.length]! : Infinity;
+}
+
+function lowerBound(arr: string[], x: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Queries over one store; sections are read the first time they are needed. */
+export class Searcher {
+  private _vocab?: Vocab;
+  private _skeleton?: Skeleton;
+  private _docs?: Docs;
+  private _info?: LibraryInfo;
+  private papersBySid = new Map<number, Paper>();
+
+  constructor(readonly store: StoreReader) {}
+
+  get info(): LibraryInfo {
+    return (this._info ??= this.store.json<LibraryInfo>('info'));
+  }
+  private get vocab(): Vocab {
+    return (this._vocab ??= this.store.json<Vocab>('vocab'));
+  }
+  private get skeleton(): Skeleton {
+    return (this._skeleton ??= this.store.json<Skeleton>('skeleton'));
+  }
+  private get docs(): Docs {
+    return (this._docs ??= this.store.json<Docs>('docs'));
+  }
+
+  get size(): number {
+    return this.docs.starts.length;
+  }
+
+  /** One paper by short id, parsed from its own line only. */
+  paper(sid: number): Paper {
+    const hit = this.papersBySid.get(sid);
+    if (hit) return hit;
+    const starts = this.docs.starts;
+    if (sid < 0 || sid >= starts.length) throw new BadStoreError('cache refers to a paper it does not hold');
+    const end = sid + 1 < starts.length ? starts[sid + 1]! : this.store.sectionLength('papers');
+    const p = parsePaperLine(this.store.slice('papers', starts[sid]!, end));
+    this.papersBySid.set(sid, p);
+    return p;
+  }
+
+  /** Every paper, in library order. */
+  allPapers(): Paper[] {
+    const text = this.store.section('papers').toString('utf8');
+    const out: Paper[] = [];
+    for (const line of text.split('\n')) if (line) out.push(parsePaperLine(Buffer.from(line)));
+    return out;
+  }
+
+  /** Short id of a paper id or citation key. */
+  lookup(idOrKey: string): number | undefined {
+    return Object.hasOwn(this.docs.lookup, idOrKey) ? this.docs.lookup[idOrKey] : undefined;
+  }
+
+  private postings(term: string): Record<string, Record<string, number>> | null {
+    const v = this.vocab;
+    const i = lowerBound(v.terms, term);
+    if (v.terms[i] !== term) return null;
+    const end = i + 1 < v.starts.length ? v.starts[i + 1]! : this.store.sectionLength('postings');
+    try {
+      return JSON.parse(this.store.slice('postings', v.starts[i]!, end).toString('utf8'));
+    } catch {
+      throw new BadStoreError('cache postings are damaged');
+    }
+  }
+
+  /** Vocabulary terms a processed query term can reach: itself, its prefix range, its fuzzy neighbours. */
+  private expand(term: string, prefix: boolean, fuzzy: boolean): string[] {
+    const terms = this.vocab.terms;
+    const out = new Set<string>([term]);
+    if (prefix && term.length >= PREFIX_MIN) {
+      for (let i = lowerBound(terms, term); i < terms.length && terms[i]!.startsWith(term); i++) out.add(terms[i]!);
+    }
+    if (fuzzy && term.length >= FUZZY_MIN) {
+      const max = Math.round(term.length * FUZZY);
+      for (const t of terms) if (boundedLevenshtein(term, t, max) <= max) out.add(t);
+    }
+    return [...out];
+  }
+
+  /** A MiniSearch holding only the postings of the given terms. */
+  private partialIndex(terms: Iterable<string>): MiniSearch {
+    const index: [string, Record<string, Record<string, number>>][] = [];
+    for (const t of new Set(terms)) {
+      const p = this.postings(t);
+      if (p) index.push([t, p]);
+    }
+    return MiniSearch.loadJS({ ...this.skeleton, index } as never, miniSearchOptions() as never);
+  }
+
+  private year(sid: number): number | null {
+    return this.skeleton.storedFields[String(sid)]?.y ?? null;
+  }
+
+  /** Ranked hits: papers with all words first, then by score. */
+  search(q: Query, opts: { fuzzy?: boolean } = {}): Hit[] {
+    const fuzzy = Boolean(opts.fuzzy);
+    const terms = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
+    const needed: string[] = [];
+    for (const w of q.words) for (const t of terms(w)) needed.push(...this.expand(t, true, fuzzy));
+    for (const f of q.fields) for (const t of terms(f.value)) needed.push(...this.expand(t, f.field !== 'authors' && f.field !== 'categories', fuzzy));
+    for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
+    const ms = this.partialIndex(needed);
+    const base: SearchOptions = {
+      boost: BOOST,
+      prefix: (t: string) => t.length >= PREFIX_MIN,
+      fuzzy: fuzzy ? (t: string) => (t.length >= FUZZY_MIN ? FUZZY : false) : false,
+      combineWith: 'AND',
+    };
+    const run = (text: string, extra: SearchOptions = {}) => new Map(ms.search(text, { ...base, ...extra }).map((r) => [r.id as number, r.score]));
+    const titleId = this.skeleton.fieldIds.title!;
+    const inTitle = new Map<number, number>();
+
+    // Required parts: field terms and phrases must all match.
+    let required: Map<number, number> | null = null;
+    const intersect = (m: Map<number, number>) => {
+      if (!required) required = m;
+      else {
+        const next = new Map<number, number>();
+        for (const [sid, s] of m) {
+          const prev = required.get(sid);
+          if (prev !== undefined) next.set(sid, prev + s);
+        }
+        required = next;
+      }
+    };
+    for (const f of q.fields) {
+      const exact = f.field === 'authors' || f.field === 'categories';
+      intersect(run(f.value, { fields: [f.field], ...(exact ? { prefix: false, fuzzy: fuzzy ? base.fuzzy : false } : {}) }));
+    }
+    for (const phrase of q.phrases) {
+      const hits = run(phrase, { prefix: false, fuzzy: false });
+      const want = titleKey(phrase);
+      for (const sid of [...hits.keys()]) if (!this.containsPhrase(sid, want)) hits.delete(sid);
+      intersect(hits);
+    }
+
+    // Plain words: a paper needs at least one; the more it has, the higher it ranks.
+    const scores = new Map<number, { score: number; matched: number }>();
+    for (const w of q.words) {
+      if (!terms(w).length) continue;
+      for (const r of ms.search(w, base)) {
+        const sid = r.id as number;
+        const cur = scores.get(sid) ?? { score: 0, matched: 0 };
+        cur.score += r.score;
+        cur.matched += 1;
+        scores.set(sid, cur);
+        if (Object.values(r.match).some((fields) => fields.includes('title'))) inTitle.set(sid, (inTitle.get(sid) ?? 0) + 1);
+      }
+    }
+    // A query that covers more of a title names that paper: `curse of depth` should put
+    // "The Curse of Depth in Large Language Models" above a longer title that merely contains it.
+    for (const [sid, v] of scores) {
+      const len = this.skeleton.fieldLength[String(sid)]?.[titleId] ?? 0;
+      const n = inTitle.get(sid) ?? 0;
+      if (len > 0 && n > 0) v.score *= 1 + Math.min(1, n / len);
+    }
+    const hasWords = q.words.some((w) => terms(w).length > 0);
+    let hits: Hit[];
+    const req = required as Map<number, number> | null;
+    if (hasWords) {
+      hits = [...scores].filter(([sid]) => !req || req.has(sid)).map(([sid, v]) => ({ sid, score: v.score + (req?.get(sid) ?? 0), matched: v.matched }));
+    } else if (req) {
+      hits = [...req].map(([sid, score]) => ({ sid, score, matched: 0 }));
+    } else {
+      hits = Array.from({ length: this.size }, (_, sid) => ({ sid, score: 0, matched: 0 }));
+    }
+
+    if (q.year) {
+      const { from, to } = q.year;
+      hits = hits.filter((h) => {
+        const y = this.year(h.sid);
+        return y !== null && y >= from && y <= to;
+      });
+    }
+    for (const ex of q.exclude) {
+      const m = run(ex, { prefix: false, fuzzy: false });
+      const want = titleKey(ex);
+      const multi = want.includes(' ');
+      hits = hits.filter((h) => !m.has(h.sid) || (multi && !this.containsPhrase(h.sid, want)));
+    }
+    const dated = !hasWords && !req;
+    return hits.sort((a, b) => b.matched - a.matched || b.score - a.score || (dated ? (this.year(b.sid) ?? 0) - (this.year(a.sid) ?? 0) : 0) || a.sid - b.sid);
+  }
+
+  private containsPhrase(sid: number, want: string): boolean {
+    const p = this.paper(sid);
+    return ['title', 'authors', 'abstract', 'categories', 'organisation'].some((f) => ` ${titleKey(fieldText(p, f))} `.includes(` ${want} `));
+  }
+
+  /** Closest vocabulary words to the query's words that matched nothing, for "did you mean". */
+  suggest(q: Query): string | null {
+    let changed = false;
+    const fix = (word: string): string => {
+      const t = processTerm(word);
+      if (!t || this.postings(t)) return word;
+      const terms = this.vocab.terms;
+      let best: { t: string; d: number; df: number } | null = null;
+      const max = t.length <= 4 ? 1 : 2;
+      for (let i = 0; i < terms.length; i++) {
+        const d = boundedLevenshtein(t, terms[i]!, max);
+        if (d === Infinity) continue;
+        const df = this.vocab.df[i] ?? 0;
+        if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: terms[i]!, d, df };
+      }
+      if (!best) return word;
+      changed = true;
+      return this.vocab.surface[best.t] ?? best.t;
+    };
+    const parts = [
+      ...q.words.map((w) => w.split(/\s+/).map(fix).join(' ')),
+      ...q.phrases.map((p) => `"${p.split(/\s+/).map(fix).join(' ')}"`),
+      ...q.fields.map((f) => `${f.field === 'authors' ? 'author' : f.field === 'categories' ? 'category' : f.field === 'organisation' ? 'org' : f.field}:${fix(f.value)}`),
+    ];
+    return changed ? parts.join(' ') : null;
+  }
+
+  /** Papers most like one: its most distinctive title and abstract terms, searched together. */
+  similar(sid: number): Hit[] {
+    const p = this.paper(sid);
+    const tf = new Map<string, number>();
+    for (const [field, weight] of [['title', 3], ['abstract', 1]] as const) {
+      for (const w of tokenize(fieldText(p, field))) {
+        const t = processTerm(w);
+        if (t && t.length > 2 && !/^\d+$/.test(t)) tf.set(t, (tf.get(t) ?? 0) + weight);
+      }
+    }
+    const n = this.size;
+    const v = this.vocab;
+    const ranked = [...tf]
+      .map(([t, f]) => {
+        const i = lowerBound(v.terms, t);
+        const df = v.terms[i] === t ? v.df[i]! : 1;
+        return { t, w: f * Math.log(1 + n / df) };
+      })
+      .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1))
+      .slice(0, 25);
+    const ms = this.partialIndex(ranked.map((r) => r.t));
+    const fields: Field[] = ['title', 'abstract'];
+    return ms
+      .search(ranked.map((r) => r.t).join(' '), { boost: BOOST, fields, combineWith: 'OR' })
+      .filter((r) => r.id !== sid)
+      .map((r) => ({ sid: r.id as number, score: r.score, matched: r.queryTerms.length }));
+  }
+
+  /** Papers whose titles best match some words, best first, for `lit show <title words>`. */
+  titleMatches(text: string): Hit[] {
+    const words = tokenize(text).map(processTerm).filter((t): t is string => t !== null);
+    if (!words.length) return [];
+    const ms = this.partialIndex(words.flatMap((t) => this.expand(t, true, false)));
+    const exact = titleKey(text);
+    return ms
+      .search(text, { fields: ['title'], combineWith: 'AND', prefix: (t: string) => t.length >= PREFIX_MIN })
+      .map((r) => {
+        const sid = r.id as number;
+        // A title typed out in full wins outright; otherwise the words that cover more of a
+        // title name it better (`curse of depth` is most of one title, a third of another).
+        const bonus = titleKey(this.paper(sid).title ?? '') === exact ? 1e6 : 0;
+        const len = this.skeleton.fieldLength[String(sid)]?.[this.skeleton.fieldIds.title!] ?? 1;
+        const coverage = Math.min(1, r.queryTerms.length / Math.max(1, len));
+        return { sid, score: r.score * coverage + bonus, matched: r.queryTerms.length };
+      })
+      .sort((a, b) => b.score - a.score || a.sid - b.sid);
+  }
+}
