@@ -16,6 +16,8 @@ export interface Context {
   quiet: boolean;
   strict: boolean;
   cwd: string;
+  /** Set when a cache turned out damaged mid-command: the next open rebuilds it. */
+  rebuildReason?: string;
 }
 
 interface GlobalFlags {
@@ -53,8 +55,10 @@ export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Prom
     process.stderr.write(`\rlit: ${stage}…\x1b[K`);
     shown = true;
   };
-  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild: opts.rebuild, keyScheme: ctx.config.keyScheme, onProgress });
+  const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;
+  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
+  if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
   reportWarnings(lib.warnings, ctx.quiet);
   return lib;
 }

@@ -22,10 +22,18 @@ function lazy(load: () => Promise<{ run: Action }>) {
   return async (...params: unknown[]) => {
     const cmd = params[params.length - 1] as Command;
     const args = params.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a : a === undefined ? [] : [String(a)]));
-    const { makeContext } = await import('./context.js');
+    const [{ makeContext }, { BadStoreError }] = await Promise.all([import('./context.js'), import('../search/store.js')]);
     const ctx = await makeContext(cmd.optsWithGlobals());
     const { run } = await load();
-    process.exitCode = await run(ctx, args, cmd.opts());
+    try {
+      process.exitCode = await run(ctx, args, cmd.opts());
+    } catch (e) {
+      // Sections are checked as they are read, so damage can surface mid-command. Nothing has
+      // been written yet (output is rendered whole first): rebuild and run the command again.
+      if (!(e instanceof BadStoreError)) throw e;
+      ctx.rebuildReason = e.message;
+      process.exitCode = await run(ctx, args, cmd.opts());
+    }
   };
 }
 

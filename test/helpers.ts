@@ -1,0 +1,58 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatDate, type RawEntry } from '../src/model.js';
+import type { SourceFile } from '../src/sources/read.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'lit.js');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+
+/** A source file made from text, as findSources would return it. */
+export function sourceFile(display: string, content: string | Buffer): SourceFile {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  return { path: display, display, bytes, hash: createHash('sha1').update(bytes).digest('hex') };
+}
+
+/** The fields of an entry a fixture's expected JSON pins down. */
+export function project(e: RawEntry) {
+  return {
+    line: e.line,
+    title: e.title,
+    authors: e.authors.map((a) => `${a.given} | ${a.family}`),
+    authorsTruncated: e.authorsTruncated,
+    authorCount: e.authorCount,
+    abstract: e.abstract === null ? null : e.abstract.slice(0, 60),
+    date: formatDate(e.date),
+    dateInferred: e.date?.inferred ?? false,
+    categories: e.categories,
+    organisation: e.organisation,
+    upvotes: e.upvotes,
+    score: e.score,
+    code: e.code,
+  };
+}
+
+export function tempDir(prefix = 'lit-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface LitRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built lit binary with its own cache folder, no terminal and no colour. */
+export function lit(args: string[], opts: { cacheDir?: string; cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): LitRun {
+  const cacheDir = opts.cacheDir ?? tempDir('lit-cache-');
+  const env: NodeJS.ProcessEnv = { ...process.env, LIT_CACHE_DIR: cacheDir, NO_COLOR: '', FORCE_COLOR: undefined, XDG_CONFIG_HOME: path.join(cacheDir, 'no-config'), ...opts.env };
+  delete env.FORCE_COLOR;
+  if (opts.env?.FORCE_COLOR !== undefined) env.FORCE_COLOR = opts.env.FORCE_COLOR;
+  const o: SpawnSyncOptions = { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8', input: opts.input ?? '', maxBuffer: 64 * 1024 * 1024 };
+  const r = spawnSync(process.execPath, [BIN, ...args], o);
+  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
