@@ -194,7 +194,7 @@ describe('the cache', () => {
     lit(['index'], { cacheDir });
     const f = path.join(cacheDir, cacheFiles(cacheDir)[0]!);
     const buf = Buffer.from(readFileSync(f));
-    buf[buf.length - 10] ^= 0xff;
+    buf[buf.length - 10] = (buf[buf.length - 10] ?? 0) ^ 0xff;
     writeFileSync(f, buf);
     const r = lit(['list', '--json'], { cacheDir });
     expect(r.status).toBe(0);

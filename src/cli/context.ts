@@ -6,7 +6,7 @@ import type { Warning } from '../model.js';
 import { openLibrary, type OpenLibrary } from '../open.js';
 import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
 
-export const FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids', 'bibtex', 'biblatex', 'csl-json', 'ris', 'yaml', 'csv', 'markdown'];
+export const FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids'];
 
 export interface Context {
   sources: string[];

@@ -10,10 +10,9 @@ export const EXIT_HELP = `Exit status:
   1  nothing matched
   2  usage error: bad option or query, a source that does not exist, a bad config file
   3  lit show: the words match several papers about equally (they are listed)
-  4  --strict: some input was skipped or could not be used (see the warnings)
-  5  output could not be written`;
+  4  --strict: some input was skipped or could not be used (see the warnings)`;
 
-const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids', 'bibtex', 'biblatex', 'csl-json', 'ris', 'yaml', 'csv', 'markdown'];
+const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids'];
 
 type Action = (ctx: Context, args: string[], opts: Record<string, unknown>) => Promise<number>;
 
@@ -68,7 +67,6 @@ Examples:
   lit search 'author:liu year:2024..2025 sparse'
   lit show "curse of depth"                one paper in full, with its sources
   lit list --jsonl | jq -r .title          every paper, for pipelines
-  lit export --format bibtex > refs.bib    the whole library as BibTeX
   lit -s ~/papers/ index                   read your own listings
 
 ${EXIT_HELP}`,
@@ -131,14 +129,6 @@ Examples:
     .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids')
     .action(lazy(() => import('./commands/similar.js')));
 
-  p.command('export')
-    .description('write papers in a format other tools read')
-    .argument('[query...]', 'only papers matching this query (search syntax); `-` reads ids or keys from stdin')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(OUTPUT_FORMATS.filter((f) => f !== 'table' && f !== 'tsv' && f !== 'ids')).makeOptionMandatory())
-    .option('-o, --output <file>', 'write to this file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  lit export --format bibtex > refs.bib\n  lit export --format csl-json author:liu -o liu.json\n  lit search pruning --format ids | lit export --format ris -')
-    .action(lazy(() => import('./commands/export.js')));
-
   const cache = p.command('cache').description('the on-disk index cache');
   cache
     .command('path')
@@ -148,12 +138,6 @@ Examples:
     .command('clear')
     .description('delete every cached index')
     .action(lazy(() => import('./commands/cache.js').then((m) => ({ run: m.runClear }))));
-
-  p.command('completion')
-    .description('print a shell completion script')
-    .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText('after', '\nExamples:\n  lit completion bash > ~/.local/share/bash-completion/completions/lit\n  lit completion zsh > "${fpath[1]}/_lit"\n  lit completion fish > ~/.config/fish/completions/lit.fish')
-    .action(lazy(() => import('./commands/completion.js')));
 
   return p;
 }

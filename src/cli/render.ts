@@ -50,12 +50,8 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
       return rows.map((r) => `${tsvLine(r)}\n`).join('');
     case 'table':
       return table(rows, ctx, highlight);
-    default: {
-      const { formatPapers } = await import('../format/index.js');
-      const result = formatPapers(format, rows.map((r) => r.paper));
-      if (result === null) throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
-      return result;
-    }
+    default:
+      throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
   }
 }
 

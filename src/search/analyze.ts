@@ -14,11 +14,16 @@ export function tokenize(text: string): string[] {
 
 /** A word's index term: folded to ASCII, lowercased, stemmed (`Pruning` → `prune`, `LLMs` → `llm`); null for stop words. */
 export function processTerm(word: string): string | null {
+  const hit = memo.get(word);
+  if (hit !== undefined) return hit;
   const w = foldAscii(word).toLowerCase();
-  if (!w || STOP.has(w)) return null;
   // Stemming a number or a code like `o1` only mangles it.
-  return /^[a-z]+$/.test(w) && w.length > 2 ? stemmer(w) : w;
+  const term = !w || STOP.has(w) ? null : /^[a-z]+$/.test(w) && w.length > 2 ? stemmer(w) : w;
+  // Indexing sees the same few thousand words millions of times; folding and stemming each once.
+  if (memo.size < 500_000) memo.set(word, term);
+  return term;
 }
+const memo = new Map<string, string | null>();
 
 export const FIELDS = ['title', 'authors', 'abstract', 'categories', 'organisation'] as const;
 export type Field = (typeof FIELDS)[number];

@@ -44,13 +44,15 @@ export const profile: Layout = {
         sawAuthors = true;
       } else if (cur && cur.abstract === null && (sawAuthors || text.length > TITLE_MAX)) {
         cur.abstract = text;
-      } else if (authors) {
-        warnings.push({ code: 'orphan-line', file: ctx.file, line: l.n, message: 'author list with no title before it; line skipped' });
+      } else if (authors && cur && cur.abstract === null) {
+        warnings.push({ code: 'orphan-line', file: ctx.file, line: l.n, message: 'second author list for one title; line skipped' });
       } else if (text.length > TITLE_MAX) {
         finish();
         warnings.push({ code: 'incomplete-entry', file: ctx.file, line: l.n, message: 'abstract with no title before it; kept as an untitled entry' });
         entries.push({ ...blankEntry({ file: ctx.file, line: l.n, layout: 'profile' }), abstract: text });
       } else {
+        // After a complete entry the next line is a title, even one with commas that reads
+        // like `Family, Given` (`Hence, Models` is a title, not two authors).
         finish();
         cur = { ...blankEntry({ file: ctx.file, line: l.n, layout: 'profile' }), title: text };
         sawAuthors = false;
