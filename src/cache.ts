@@ -1,6 +1,5 @@
 // Where the cache lives, what it is keyed on, and writing it atomically.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SourceFile } from './sources/read.js';
@@ -34,6 +33,8 @@ const KEEP = 8;
  * reader sees the old file or the new one, never half of one. Two writers race harmlessly.
  */
 export async function writeCache(file: string, data: Buffer): Promise<void> {
+  // Loaded here, not at the top: a search answered from the cache never writes.
+  const { mkdir, rename, rm, writeFile } = await import('node:fs/promises');
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -49,6 +50,7 @@ export async function writeCache(file: string, data: Buffer): Promise<void> {
 
 /** Removes all but the newest cache files, and temporaries left by killed writers. */
 async function prune(dir: string): Promise<void> {
+  const { readdir, stat, unlink } = await import('node:fs/promises');
   const names = (await readdir(dir)).filter((n) => n.startsWith('library-'));
   const withTimes = await Promise.all(
     names.map(async (n) => {
@@ -70,6 +72,7 @@ async function prune(dir: string): Promise<void> {
 
 /** Removes every cache file lit wrote in the folder; returns how many. */
 export async function clearCache(dir: string): Promise<number> {
+  const { readdir, rm } = await import('node:fs/promises');
   let names: string[];
   try {
     names = await readdir(dir);

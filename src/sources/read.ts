@@ -2,12 +2,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LitError, EXIT } from '../errors.js';
 import type { Warning } from '../model.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 /** The library lit reads when no source is named: the seeds shipped with it. */
-export const BUNDLED_SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
+export const BUNDLED_SEEDS = path.join(PACKAGE_ROOT, 'seeds');
 
 /** One source file found, read and hashed, not yet parsed. */
 export interface SourceFile {
