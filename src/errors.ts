@@ -7,6 +7,7 @@ export const EXIT = {
   usage: 2,
   ambiguous: 3,
   skipped: 4,
+  io: 5,
 } as const;
 
 /** A failure the user can act on: a stable code, a message naming the file, and the exit status. */

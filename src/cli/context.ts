@@ -2,11 +2,11 @@
 import { cacheDir } from '../cache.js';
 import { findConfig, loadConfig, type Config } from '../config.js';
 import { EXIT } from '../errors.js';
+import { OUTPUT_FORMATS } from '../format/index.js';
 import type { Warning } from '../model.js';
 import { openLibrary, type OpenLibrary } from '../open.js';
 import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
 
-export const FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids'];
 
 export interface Context {
   sources: string[];
@@ -33,7 +33,7 @@ interface GlobalFlags {
 export async function makeContext(flags: GlobalFlags): Promise<Context> {
   const cwd = process.cwd();
   const file = findConfig(cwd, flags.config);
-  const config: Config = file ? await loadConfig(file, FORMATS) : { file: null };
+  const config: Config = file ? await loadConfig(file, OUTPUT_FORMATS) : { file: null };
   return {
     sources: flags.source ?? config.sources ?? [],
     cacheDir: cacheDir(flags.cacheDir ?? config.cacheDir),

@@ -1,6 +1,7 @@
 // The CLI's one runner: define commands, run the chosen one, catch errors once, set the exit status.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, LitError } from '../errors.js';
+import { EXPORT_FORMATS, OUTPUT_FORMATS } from '../format/index.js';
 import { VERSION } from '../version.js';
 import type { Context } from './context.js';
 import { err, flushStdout } from './output.js';
@@ -10,11 +11,12 @@ export const EXIT_HELP = `Exit status:
   1  nothing matched
   2  usage error: bad option or query, a source that does not exist, a bad config file
   3  lit show: the words match several papers about equally (they are listed)
-  4  --strict: some input was skipped or could not be used (see the warnings)`;
+  4  --strict: some input was skipped or could not be used (see the warnings)
+  5  the output file could not be written`;
 
-const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'jsonl', 'ids'];
 
-type Action = (ctx: Context, args: string[], opts: Record<string, unknown>) => Promise<number>;
+// Each command types its own options; commander has checked them against the definitions here.
+type Action = (ctx: Context, args: string[], opts: never) => Promise<number>;
 
 /** Runs a command module's `run`, loading it (and only it) when the command is chosen. */
 function lazy(load: () => Promise<{ run: Action }>) {
@@ -25,13 +27,13 @@ function lazy(load: () => Promise<{ run: Action }>) {
     const ctx = await makeContext(cmd.optsWithGlobals());
     const { run } = await load();
     try {
-      process.exitCode = await run(ctx, args, cmd.opts());
+      process.exitCode = await run(ctx, args, cmd.opts() as never);
     } catch (e) {
       // Sections are checked as they are read, so damage can surface mid-command. Nothing has
       // been written yet (output is rendered whole first): rebuild and run the command again.
       if (!(e instanceof BadStoreError)) throw e;
       ctx.rebuildReason = e.message;
-      process.exitCode = await run(ctx, args, cmd.opts());
+      process.exitCode = await run(ctx, args, cmd.opts() as never);
     }
   };
 }
@@ -67,6 +69,7 @@ Examples:
   lit search 'author:liu year:2024..2025 sparse'
   lit show "curse of depth"                one paper in full, with its sources
   lit list --jsonl | jq -r .title          every paper, for pipelines
+  lit export --format bibtex > refs.bib    the whole library as BibTeX
   lit -s ~/papers/ index                   read your own listings
 
 ${EXIT_HELP}`,
@@ -128,6 +131,17 @@ Examples:
     .option('-a, --all', 'every result')
     .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids')
     .action(lazy(() => import('./commands/similar.js')));
+
+  p.command('export')
+    .description('write papers in a format other tools read')
+    .argument('[query...]', 'only papers matching this query (search syntax); `-` reads ids or keys from stdin')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lit export --format bibtex > refs.bib\n  lit export --format csl-json author:liu -o liu.json\n  lit search pruning --format ids | lit export --format ris -',
+    )
+    .action(lazy(() => import('./commands/export.js')));
 
   const cache = p.command('cache').description('the on-disk index cache');
   cache

@@ -50,8 +50,12 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
       return rows.map((r) => `${tsvLine(r)}\n`).join('');
     case 'table':
       return table(rows, ctx, highlight);
-    default:
-      throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
+    default: {
+      const { formatPapers } = await import('../format/index.js');
+      const text = await formatPapers(format, rows.map((r) => r.paper));
+      if (text === null) throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
+      return text;
+    }
   }
 }
 

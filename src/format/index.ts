@@ -1,0 +1,32 @@
+// Export formats by name. Each formatter sees only papers and returns text.
+import type { Paper } from '../model.js';
+
+type Formatter = (papers: Paper[]) => string | Promise<string>;
+
+// Loaded on demand: exporting BibTeX should not load the YAML library.
+const FORMATTERS: Record<string, () => Promise<Formatter>> = {
+  bibtex: async () => (await import('./bibtex.js')).bibtex,
+  biblatex: async () => (await import('./bibtex.js')).biblatex,
+  'csl-json': async () => (await import('./csl.js')).cslJson,
+  ris: async () => (await import('./ris.js')).ris,
+  csv: async () => (await import('./csv.js')).csv,
+  markdown: async () => (await import('./markdown.js')).markdown,
+  yaml: async () => {
+    const { stringify } = await import('yaml');
+    return (papers) => stringify(papers, { lineWidth: 0 });
+  },
+  json: async () => (papers) => `${JSON.stringify(papers, null, 2)}\n`,
+  jsonl: async () => (papers) => papers.map((p) => `${JSON.stringify(p)}\n`).join(''),
+};
+
+/** The export format names. */
+export const EXPORT_FORMATS = Object.keys(FORMATTERS);
+
+/** Every name `--format` takes: the terminal and pipeline forms, then the export formats. */
+export const OUTPUT_FORMATS = ['table', 'tsv', 'ids', ...EXPORT_FORMATS];
+
+/** Formats papers in the named format; null for a name lit does not know. */
+export async function formatPapers(name: string, papers: Paper[]): Promise<string | null> {
+  const load = FORMATTERS[name];
+  return load ? (await load())(papers) : null;
+}
