@@ -50,8 +50,10 @@ export async function loadConfig(file: string, formats: string[]): Promise<Confi
   const text = readFileSync(file, 'utf8');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  // An unclosed `[` is reported at the end of input, the line after the last; name the last line with text instead.
+  const lastLine = text.replace(/\s+$/, '').split('\n').length;
   const fail = (msg: string, offset?: number): never => {
-    const line = offset === undefined ? undefined : lc.linePos(offset).line;
+    const line = offset === undefined ? undefined : Math.min(lc.linePos(offset).line, lastLine);
     throw new LitError('bad-config', `${file}${line ? `:${line}` : ''}: ${msg}`, EXIT.usage);
   };
   const first = doc.errors[0];

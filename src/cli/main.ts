@@ -1,5 +1,5 @@
 // The CLI's one runner: define commands, run the chosen one, catch errors once, set the exit status.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT, LitError } from '../errors.js';
 import { EXPORT_FORMATS, OUTPUT_FORMATS } from '../format/index.js';
 import { VERSION } from '../version.js';
@@ -152,6 +152,15 @@ Examples:
     .command('clear')
     .description('delete every cached index')
     .action(lazy(() => import('./commands/cache.js').then((m) => ({ run: m.runClear }))));
+
+  p.command('completion')
+    .description('print a shell completion script for commands, options and format names')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  source <(lit completion bash)\n  lit completion zsh > "${fpath[1]}/_lit"\n  lit completion fish > ~/.config/fish/completions/lit.fish',
+    )
+    .action(lazy(() => import('./commands/completion.js')));
 
   return p;
 }

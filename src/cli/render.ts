@@ -24,10 +24,27 @@ export function firstAuthor(p: Paper): string {
   return p.authorCount ? `${p.authorCount} author${p.authorCount === 1 ? '' : 's'}` : '';
 }
 
+type Chalk = typeof import('chalk').default;
+
+/** Marks the words of a text that match the query's terms, when colour is on. */
+function highlighter(chalk: Chalk | null, highlight: string[]): (s: string) => string {
+  const terms = highlight.flatMap((h) => tokenize(h)).map(processTerm).filter((t): t is string => t !== null);
+  if (!chalk || !terms.length) return (s) => s;
+  return (s) =>
+    s.replace(/[\p{L}\p{N}\p{M}]+/gu, (w) => {
+      const t = processTerm(w);
+      return t && terms.some((q) => t === q || (q.length >= 3 && t.startsWith(q))) ? chalk.bold.yellow(w) : w;
+    });
+}
+
+async function loadChalk(ctx: Context): Promise<Chalk | null> {
+  return ctx.term.color ? (await import('chalk')).default : null;
+}
+
 /** Tab-separated line: key, year, title, first author (and score for searches). Tabs in text become spaces. */
-function tsvLine(r: Row): string {
+function tsvLine(r: Row, mark: (s: string) => string): string {
   const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
-  const cells = [r.paper.key, r.paper.year ?? '', clean(r.paper.title ?? '(untitled)'), clean(firstAuthor(r.paper))];
+  const cells = [r.paper.key, r.paper.year ?? '', mark(clean(r.paper.title ?? '(untitled)')), clean(firstAuthor(r.paper))];
   if (r.score !== undefined) cells.push(r.score.toFixed(3));
   return cells.join('\t');
 }
@@ -46,8 +63,11 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
       return rows.map((r) => `${JSON.stringify(withScore(r))}\n`).join('');
     case 'ids':
       return rows.map((r) => `${r.paper.key}\n`).join('');
-    case 'tsv':
-      return rows.map((r) => `${tsvLine(r)}\n`).join('');
+    case 'tsv': {
+      // Plain unless colour is forced (FORCE_COLOR): then matches are marked, as `rg --color=always` does.
+      const mark = highlighter(await loadChalk(ctx), highlight);
+      return rows.map((r) => `${tsvLine(r, mark)}\n`).join('');
+    }
     case 'table':
       return table(rows, ctx, highlight);
     default: {
@@ -60,7 +80,7 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
 }
 
 async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<string> {
-  const [{ default: Table }, chalk] = await Promise.all([import('cli-table3'), ctx.term.color ? import('chalk').then((m) => m.default) : null]);
+  const [{ default: Table }, chalk] = await Promise.all([import('cli-table3'), loadChalk(ctx)]);
   const ranked = rows.some((r) => r.score !== undefined);
   const author = (p: Paper) => cut(firstAuthor(p), 22);
   const keyW = Math.min(24, Math.max(3, ...rows.map((r) => r.paper.key.length)));
@@ -69,18 +89,11 @@ async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<st
   // Borders and padding take 3 columns per cell plus one.
   const fixed = rankW + 6 + keyW + 2 + authW + 2 + (ranked ? 4 : 3) * 3 + 1;
   const titleW = Math.max(20, ctx.term.width - fixed);
-  const terms = highlight.flatMap((h) => tokenize(h)).map(processTerm).filter((t): t is string => t !== null);
-  const mark = (s: string) => {
-    if (!chalk || !terms.length) return s;
-    return s.replace(/[\p{L}\p{N}\p{M}]+/gu, (w) => {
-      const t = processTerm(w);
-      return t && terms.some((q) => t === q || (q.length >= 3 && t.startsWith(q))) ? chalk.bold.yellow(w) : w;
-    });
-  };
+  const mark = highlighter(chalk, highlight);
   const head = [...(ranked ? ['#'] : []), 'year', 'title', 'first author', 'key'];
   const t = new Table({
     head: chalk ? head.map((h) => chalk.bold(h)) : head,
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colWidths: [...(ranked ? [rankW + 2] : []), 6, titleW + 2, authW + 2, keyW + 2],
     wordWrap: false,
   });

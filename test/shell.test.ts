@@ -1,0 +1,190 @@
+// lit in shells: pipes, terminals, colour, help, completion, config.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, lit, ROOT, tempDir } from './helpers.js';
+import { itWithTool } from './tools.js';
+
+const ESC = '\u001b[';
+
+/** Runs a shell command line with lit on PATH, in a fresh cache. */
+function sh(line: string, env: NodeJS.ProcessEnv = {}) {
+  const bin = tempDir('lit-bin-');
+  writeFileSync(path.join(bin, 'lit'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', line], {
+    cwd: tempDir('lit-cwd-'),
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LIT_CACHE_DIR: tempDir(), NO_COLOR: '', FORCE_COLOR: '', ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs lit on a pseudo-terminal (util-linux script), 120 columns wide. */
+function onTerminal(args: string, env: Record<string, string> = {}) {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+  return spawnSync('script', ['-qec', `stty cols 120; ${vars} "${process.execPath}" "${BIN}" ${args}`, '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, LIT_CACHE_DIR: tempDir(), NO_COLOR: '', FORCE_COLOR: '' },
+  }).stdout;
+}
+
+describe('pipelines', () => {
+  it('`lit list | head -1` ends quietly with status 0', () => {
+    const r = sh('lit list --jsonl | head -1 >/dev/null; echo "status=${PIPESTATUS[0]}"');
+    expect(r.stdout.trim()).toBe('status=0');
+    expect(r.stderr).toBe('');
+  });
+  it('`lit search x --jsonl | head` ends quietly with status 0', () => {
+    const r = sh('lit search model --all --jsonl | head -2 | wc -l');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('2');
+    expect(r.stderr).toBe('');
+  });
+  it('piped output is plain tab-separated lines without colour', () => {
+    const r = sh('lit list | cut -f3 | head -3');
+    expect(r.stdout.trim().split('\n')).toEqual(['SoS1: O1 and R1-Like Reasoning LLMs are Sum-of-Square Solvers', 'Stable-SPAM: How to Train in 4-Bit More Stably than 16-Bit Adam', 'Mask-Enhanced Autoregressive Prediction: Pay Less Attention to Learn More']);
+    expect(r.stdout).not.toContain(ESC);
+  });
+  it('FORCE_COLOR colours matches even in a pipe; NO_COLOR and --no-color win over it', () => {
+    expect(sh('lit search pruning', { FORCE_COLOR: '1' }).stdout).toContain(ESC);
+    expect(sh('lit search pruning', { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(ESC);
+    expect(sh('lit --no-color search pruning', { FORCE_COLOR: '1' }).stdout).not.toContain(ESC);
+  });
+  it('messages go to stderr, data to stdout', () => {
+    const r = sh('lit search zzzqqqxx 2>/dev/null; echo "status=$?"');
+    expect(r.stdout.trim()).toBe('status=1');
+  });
+});
+
+describe('on a terminal', () => {
+  itWithTool('script', 'search prints a table with the query highlighted', () => {
+    const out = onTerminal('search pruning');
+    expect(out).toMatch(/┌─+┬/);
+    expect(out).toContain(`${ESC}1m${ESC}33mPruning`);
+  });
+  itWithTool('script', 'NO_COLOR keeps the table and drops the colour', () => {
+    const out = onTerminal('search pruning', { NO_COLOR: '1' });
+    expect(out).toMatch(/┌─+┬/);
+    expect(out).not.toContain(ESC);
+  });
+  itWithTool('script', '--no-color drops the colour', () => {
+    expect(onTerminal('--no-color list')).not.toContain(ESC);
+  });
+  itWithTool('script', 'no progress line for a fast build', () => {
+    expect(onTerminal('index')).not.toMatch(/lit: (reading|indexing)/);
+  });
+});
+
+describe('help and version', () => {
+  it('lit --help shows examples and every exit status', () => {
+    const r = lit(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Examples:/);
+    for (const n of [0, 1, 2, 3, 4, 5]) expect(r.stdout).toMatch(new RegExp(`^  ${n}  `, 'm'));
+  });
+  it.each(['index', 'list', 'dupes', 'search', 'show', 'similar', 'export', 'completion'])('lit %s --help shows examples', (cmd) => {
+    const r = lit([cmd, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Examples:\n {2}\S/);
+  });
+  it('lit --version prints the version', () => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(lit(['--version']).stdout.trim()).toBe(version);
+  });
+  it('an unknown command or option is a usage error', () => {
+    expect(lit(['frobnicate']).status).toBe(2);
+    expect(lit(['list', '--frobnicate']).status).toBe(2);
+  });
+});
+
+describe('completion', () => {
+  it('bash: the script loads and completes commands, options and formats', () => {
+    const script = lit(['completion', 'bash']).stdout;
+    const f = path.join(tempDir(), 'lit.bash');
+    writeFileSync(f, script);
+    const complete = (words: string) =>
+      spawnSync('bash', ['-c', `source ${f}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _lit; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).stdout.trim();
+    expect(complete('lit se')).toBe('search');
+    expect(complete('lit export --format bib').split(' ')).toEqual(['bibtex', 'biblatex']);
+    expect(complete('lit search --li')).toBe('--limit');
+    expect(complete('lit cache ""').split(' ')).toEqual(expect.arrayContaining(['path', 'clear']));
+  });
+  itWithTool('zsh', 'zsh: the script parses', () => {
+    const f = path.join(tempDir(), '_lit');
+    writeFileSync(f, lit(['completion', 'zsh']).stdout);
+    expect(spawnSync('zsh', ['-n', f]).status).toBe(0);
+  });
+  itWithTool('fish', 'fish: the script parses', () => {
+    const f = path.join(tempDir(), 'lit.fish');
+    writeFileSync(f, lit(['completion', 'fish']).stdout);
+    const r = spawnSync('fish', ['--no-execute', f], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+  it('an unknown shell is a usage error', () => expect(lit(['completion', 'tcsh']).status).toBe(2));
+});
+
+describe('configuration', () => {
+  function project(config: string) {
+    const dir = tempDir('lit-project-');
+    mkdirSync(path.join(dir, 'listings'));
+    writeFileSync(path.join(dir, 'listings', 'mine.txt'), readFileSync(path.join(ROOT, 'seeds', '002_005814e4d3d9eaf5.txt')));
+    writeFileSync(path.join(dir, 'lit.config.yaml'), config);
+    mkdirSync(path.join(dir, 'deep', 'down'), { recursive: true });
+    return dir;
+  }
+  it('sets sources (relative to the file), found from a subfolder', () => {
+    const dir = project('sources: [listings/]\n');
+    const r = lit(['index', '--json'], { cwd: path.join(dir, 'deep', 'down') });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).papers).toBe(50);
+  });
+  it('sets the limit and format; flags win over it', () => {
+    const dir = project('sources: listings\nlimit: 2\nformat: jsonl\n');
+    const lines = lit(['search', 'sparse'], { cwd: dir }).stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0]!)).toHaveProperty('key');
+    expect(lit(['search', 'sparse', '--limit', '3', '--format', 'ids'], { cwd: dir }).stdout.trim().split('\n')).toHaveLength(3);
+    expect(JSON.parse(lit(['-s', path.join(ROOT, 'seeds'), 'index', '--json'], { cwd: dir }).stdout).papers).toBe(195);
+  });
+  it('sets the cache folder', () => {
+    const dir = project('sources: listings\ncache-dir: .cache\n');
+    expect(lit(['cache', 'path'], { cwd: dir }).stdout.trim()).toBe(path.join(dir, '.cache'));
+  });
+  it('sets the key scheme', () => {
+    const dir = project('sources: listings\nkey-scheme: "{auth}_{title2}_{year}"\n');
+    const keys = lit(['list', '--format', 'ids'], { cwd: dir }).stdout;
+    expect(keys).toMatch(/^sun_cursedepth_2025$/m);
+  });
+  it('is read from $XDG_CONFIG_HOME/lit/config.yaml when no project file exists', () => {
+    const xdg = tempDir();
+    mkdirSync(path.join(xdg, 'lit'));
+    writeFileSync(path.join(xdg, 'lit', 'config.yaml'), 'limit: 1\n');
+    expect(lit(['search', 'pruning'], { cwd: tempDir(), env: { XDG_CONFIG_HOME: xdg } }).stdout.trim().split('\n')).toHaveLength(1);
+  });
+  it.each([
+    ['limit: many\n', /lit\.config\.yaml:1: "limit" must be a whole number/],
+    ['colour: blue\n', /lit\.config\.yaml:1: unknown setting "colour"/],
+    ['sources: listings\nformat: docx\n', /lit\.config\.yaml:2: "format" must be one of/],
+  ])('a bad value (%j) names the file and line and exits 2', (config, message) => {
+    const r = lit(['list'], { cwd: project(config) });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /## Use in pipelines[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+  const examples = block.trim().split('\n');
+  it('has three pipeline examples', () => expect(examples).toHaveLength(3));
+  itWithTool('jq', 'pipeline examples run as written', () => {
+    for (const line of examples) {
+      const r = sh(`${line}; [ -s liu.bib ] && grep -c '^@misc' liu.bib || true`);
+      expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+      expect(r.stderr, line).toBe('');
+      expect(r.stdout.trim(), line).not.toBe('');
+    }
+  });
+});
