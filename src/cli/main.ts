@@ -38,6 +38,11 @@ function lazy(load: () => Promise<{ run: Action }>) {
   };
 }
 
+/** --limit and --all, shared by the commands that rank. */
+function limitOptions(cmd: Command): Command {
+  return cmd.option('-n, --limit <n>', 'at most this many results (default 10)').option('-a, --all', 'every result');
+}
+
 function outputOptions(cmd: Command, formats = OUTPUT_FORMATS): Command {
   return cmd
     .option('--json', 'all results as one JSON array')
@@ -94,11 +99,9 @@ ${EXIT_HELP}`,
     .addHelpText('after', '\nExamples:\n  lit dupes\n  lit dupes --json | jq .[0].entries')
     .action(lazy(() => import('./commands/dupes.js')));
 
-  outputOptions(p.command('search'))
+  limitOptions(outputOptions(p.command('search')))
     .description('ranked search: words, "phrases", author:, title:, abstract:, category:, org:, year:, -exclude')
     .argument('<query...>', 'what to look for')
-    .option('-n, --limit <n>', 'at most this many results (default 10)')
-    .option('-a, --all', 'every result')
     .option('--fuzzy', 'tolerate typos')
     .addHelpText(
       'after',
@@ -121,14 +124,12 @@ Examples:
   outputOptions(p.command('show'))
     .description('one paper in full, with every source it came from')
     .argument('<id...>', 'id, citation key, or words of the title')
-    .addHelpText('after', '\nExamples:\n  lit show "curse of depth"\n  lit show sun2025curse --json\n  lit show 3f2a9c01d4e5 --format bibtex')
+    .addHelpText('after', '\nExamples:\n  lit show "curse of depth"\n  lit show sun2025curse --json\n  lit show sun2025curse --format bibtex')
     .action(lazy(() => import('./commands/show.js')));
 
-  outputOptions(p.command('similar'))
+  limitOptions(outputOptions(p.command('similar')))
     .description('papers most like one (by title and abstract)')
     .argument('<id...>', 'id, citation key, or words of the title')
-    .option('-n, --limit <n>', 'at most this many results (default 10)')
-    .option('-a, --all', 'every result')
     .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids')
     .action(lazy(() => import('./commands/similar.js')));
 

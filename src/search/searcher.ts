@@ -3,9 +3,9 @@ import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Paper } from '../model.js';
 import { titleKey } from '../text.js';
 import { BOOST, processTerm, tokenize, type Field } from './analyze.js';
-import { fieldText, miniSearchOptions } from './build.js';
+import { fieldText, miniSearchOptions } from './indexer.js';
 import type { Query } from './query.js';
-import { BadStoreError, parsePaperLine, type Docs, type LibraryInfo, type Skeleton, type StoreReader, type Vocab } from './store.js';
+import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface, type Vocab } from './store.js';
 
 /** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
 export interface Hit {
@@ -19,6 +19,12 @@ const PREFIX_MIN = 3;
 // Typo tolerance with --fuzzy: one edit in five letters, as MiniSearch counts it.
 const FUZZY = 0.2;
 const FUZZY_MIN = 4;
+
+/** MiniSearch's prefix option as lit uses it. */
+export const prefixOption = (term: string): boolean => term.length >= PREFIX_MIN;
+
+/** MiniSearch's fuzzy option as lit uses it: no typo tolerance below four letters. */
+export const fuzzyOption = (term: string): number | false => (term.length >= FUZZY_MIN ? FUZZY : false);
 
 /** Edit distance of a and b, or Infinity once it must exceed max. */
 export function boundedLevenshtein(a: string, b: string, max: number): number {
@@ -52,9 +58,12 @@ function lowerBound(arr: string[], x: string): number {
 /** Queries over one store; sections are read the first time they are needed. */
 export class Searcher {
   private _vocab?: Vocab;
-  private _skeleton?: Skeleton;
-  private _docs?: Docs;
+  private _meta?: Meta;
+  private _lengths?: Uint32Array;
+  private _years?: Int32Array;
+  private _starts?: Float64Array;
   private _info?: LibraryInfo;
+  private _lookup?: Lookup;
   private papersBySid = new Map<number, Paper>();
 
   constructor(readonly store: StoreReader) {}
@@ -65,23 +74,35 @@ export class Searcher {
   private get vocab(): Vocab {
     return (this._vocab ??= this.store.json<Vocab>('vocab'));
   }
-  private get skeleton(): Skeleton {
-    return (this._skeleton ??= this.store.json<Skeleton>('skeleton'));
+  private get meta(): Meta {
+    return (this._meta ??= this.store.json<Meta>('meta'));
   }
-  private get docs(): Docs {
-    return (this._docs ??= this.store.json<Docs>('docs'));
+  private get lengths(): Uint32Array {
+    return (this._lengths ??= this.store.typed('lengths', Uint32Array, 4));
+  }
+  private get starts(): Float64Array {
+    return (this._starts ??= this.store.typed('starts', Float64Array, 8));
   }
 
   get size(): number {
-    return this.docs.starts.length;
+    return this.starts.length;
+  }
+
+  private get fieldCount(): number {
+    return Object.keys(this.meta.fieldIds).length;
+  }
+
+  /** Terms a paper has in one field. */
+  private fieldLength(sid: number, field: Field): number {
+    return this.lengths[sid * this.fieldCount + this.meta.fieldIds[field]!] ?? 0;
   }
 
   /** One paper by short id, parsed from its own line only. */
   paper(sid: number): Paper {
     const hit = this.papersBySid.get(sid);
     if (hit) return hit;
-    const starts = this.docs.starts;
-    if (sid < 0 || sid >= starts.length) throw new BadStoreError('cache refers to a paper it does not hold');
+    const starts = this.starts;
+    if (!(sid >= 0 && sid < starts.length)) throw new BadStoreError('cache refers to a paper it does not hold');
     const end = sid + 1 < starts.length ? starts[sid + 1]! : this.store.sectionLength('papers');
     const p = parsePaperLine(this.store.slice('papers', starts[sid]!, end));
     this.papersBySid.set(sid, p);
@@ -98,7 +119,9 @@ export class Searcher {
 
   /** Short id of a paper id or citation key. */
   lookup(idOrKey: string): number | undefined {
-    return Object.hasOwn(this.docs.lookup, idOrKey) ? this.docs.lookup[idOrKey] : undefined;
+    const l = (this._lookup ??= this.store.json<Lookup>('lookup'));
+    const i = lowerBound(l.names, idOrKey);
+    return l.names[i] === idOrKey ? l.sids[i] : undefined;
   }
 
   private postings(term: string): Record<string, Record<string, number>> | null {
@@ -114,7 +137,7 @@ export class Searcher {
   }
 
   /** Vocabulary terms a processed query term can reach: itself, its prefix range, its fuzzy neighbours. */
-  private expand(term: string, prefix: boolean, fuzzy: boolean): string[] {
+  expand(term: string, prefix: boolean, fuzzy: boolean): string[] {
     const terms = this.vocab.terms;
     const out = new Set<string>([term]);
     if (prefix && term.length >= PREFIX_MIN) {
@@ -127,18 +150,35 @@ export class Searcher {
     return [...out];
   }
 
-  /** A MiniSearch holding only the postings of the given terms. */
-  private partialIndex(terms: Iterable<string>): MiniSearch {
+  /**
+   * A MiniSearch holding only the postings of the given terms, and only the documents those
+   * postings name: BM25 reads the global document count and average lengths plus each matched
+   * document's own lengths, so the scores equal those of the full index.
+   */
+  partialIndex(terms: Iterable<string>): MiniSearch {
     const index: [string, Record<string, Record<string, number>>][] = [];
+    const docs = new Set<string>();
     for (const t of new Set(terms)) {
       const p = this.postings(t);
-      if (p) index.push([t, p]);
+      if (!p) continue;
+      index.push([t, p]);
+      for (const freqs of Object.values(p)) for (const d of Object.keys(freqs)) docs.add(d);
     }
-    return MiniSearch.loadJS({ ...this.skeleton, index } as never, miniSearchOptions() as never);
+    const documentIds: Record<string, number> = {};
+    const fieldLength: Record<string, number[]> = {};
+    const n = this.fieldCount;
+    for (const d of docs) {
+      const sid = Number(d);
+      if (!(sid >= 0 && sid < this.size)) throw new BadStoreError('cache postings name a paper it does not hold');
+      documentIds[d] = sid;
+      fieldLength[d] = Array.from(this.lengths.subarray(sid * n, sid * n + n));
+    }
+    return MiniSearch.loadJS({ ...this.meta, documentIds, fieldLength, storedFields: {}, index } as never, miniSearchOptions() as never);
   }
 
   private year(sid: number): number | null {
-    return this.skeleton.storedFields[String(sid)]?.y ?? null;
+    const y = (this._years ??= this.store.typed('years', Int32Array, 4))[sid];
+    return y === undefined || y === NO_YEAR ? null : y;
   }
 
   /** Ranked hits: papers with all words first, then by score. */
@@ -152,12 +192,11 @@ export class Searcher {
     const ms = this.partialIndex(needed);
     const base: SearchOptions = {
       boost: BOOST,
-      prefix: (t: string) => t.length >= PREFIX_MIN,
-      fuzzy: fuzzy ? (t: string) => (t.length >= FUZZY_MIN ? FUZZY : false) : false,
+      prefix: prefixOption,
+      fuzzy: fuzzy ? fuzzyOption : false,
       combineWith: 'AND',
     };
     const run = (text: string, extra: SearchOptions = {}) => new Map(ms.search(text, { ...base, ...extra }).map((r) => [r.id as number, r.score]));
-    const titleId = this.skeleton.fieldIds.title!;
     const inTitle = new Map<number, number>();
 
     // Required parts: field terms and phrases must all match.
@@ -200,7 +239,7 @@ export class Searcher {
     // A query that covers more of a title names that paper: `curse of depth` should put
     // "The Curse of Depth in Large Language Models" above a longer title that merely contains it.
     for (const [sid, v] of scores) {
-      const len = this.skeleton.fieldLength[String(sid)]?.[titleId] ?? 0;
+      const len = this.fieldLength(sid, 'title');
       const n = inTitle.get(sid) ?? 0;
       if (len > 0 && n > 0) v.score *= 1 + Math.min(1, n / len);
     }
@@ -254,7 +293,7 @@ export class Searcher {
       }
       if (!best) return word;
       changed = true;
-      return this.vocab.surface[best.t] ?? best.t;
+      return this.store.json<Surface>('surface')[best.t] ?? best.t;
     };
     const parts = [
       ...q.words.map((w) => w.split(/\s+/).map(fix).join(' ')),
@@ -299,13 +338,13 @@ export class Searcher {
     const ms = this.partialIndex(words.flatMap((t) => this.expand(t, true, false)));
     const exact = titleKey(text);
     return ms
-      .search(text, { fields: ['title'], combineWith: 'AND', prefix: (t: string) => t.length >= PREFIX_MIN })
+      .search(text, { fields: ['title'], combineWith: 'AND', prefix: prefixOption })
       .map((r) => {
         const sid = r.id as number;
         // A title typed out in full wins outright; otherwise the words that cover more of a
         // title name it better (`curse of depth` is most of one title, a third of another).
         const bonus = titleKey(this.paper(sid).title ?? '') === exact ? 1e6 : 0;
-        const len = this.skeleton.fieldLength[String(sid)]?.[this.skeleton.fieldIds.title!] ?? 1;
+        const len = this.fieldLength(sid, 'title');
         const coverage = Math.min(1, r.queryTerms.length / Math.max(1, len));
         return { sid, score: r.score * coverage + bonus, matched: r.queryTerms.length };
       })

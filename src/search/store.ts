@@ -12,7 +12,7 @@ import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 3;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -25,15 +25,16 @@ export interface LibraryInfo {
   reasons: [string, MergeReason[]][];
 }
 
-/** MiniSearch's serialized form less its `index`, which lives in the postings section. */
-export interface Skeleton {
+/**
+ * MiniSearch's serialized form less everything per document: the global figures BM25 needs.
+ * Per-document data (field lengths, years, ids) lives in binary sections, and a query builds
+ * MiniSearch's per-document maps only for the documents its postings name.
+ */
+export interface Meta {
   documentCount: number;
   nextId: number;
-  documentIds: Record<string, number>;
   fieldIds: Record<string, number>;
-  fieldLength: Record<string, number[]>;
   averageFieldLength: number[];
-  storedFields: Record<string, { y?: number | null }>;
   dirtCount: number;
   serializationVersion: number;
 }
@@ -45,16 +46,19 @@ export interface Vocab {
   starts: number[];
   /** Documents each term occurs in. */
   df: number[];
-  /** The commonest word each term came from, where it differs (`prune` ← `pruning`), for "did you mean". */
-  surface: Record<string, string>;
 }
 
-export interface Docs {
-  /** Byte offset of each paper's line in the papers section, by short id. */
-  starts: number[];
-  /** Paper id and citation key → short id. */
-  lookup: Record<string, number>;
+/** The commonest word each term came from, where it differs (`prune` ← `pruning`): read only for "did you mean". */
+export type Surface = Record<string, string>;
+
+/** Paper ids and citation keys, sorted, with the short id of each: read only to resolve an id. */
+export interface Lookup {
+  names: string[];
+  sids: number[];
 }
+
+/** Year stored for a paper with none. */
+export const NO_YEAR = -2147483648;
 
 interface Header {
   version: number;
@@ -62,20 +66,44 @@ interface Header {
   total: number;
 }
 
-type SectionName = 'info' | 'skeleton' | 'vocab' | 'postings' | 'docs' | 'papers';
-const SECTIONS: SectionName[] = ['info', 'skeleton', 'vocab', 'postings', 'docs', 'papers'];
+type SectionName = 'info' | 'meta' | 'lengths' | 'years' | 'vocab' | 'surface' | 'postings' | 'lookup' | 'starts' | 'papers';
+const SECTIONS: SectionName[] = ['info', 'meta', 'lengths', 'years', 'vocab', 'surface', 'postings', 'lookup', 'starts', 'papers'];
 
 /** Thrown when a cache file is not one we can trust; the caller rebuilds it. */
 export class BadStoreError extends Error {}
 
+/** The parts of a store, as the builder makes them. */
+export interface StoreParts {
+  info: LibraryInfo;
+  meta: Meta;
+  /** Field lengths, documents × fields. */
+  lengths: Uint32Array;
+  years: Int32Array;
+  vocab: Vocab;
+  surface: Surface;
+  postings: Buffer;
+  lookup: Lookup;
+  /** Byte offset of each paper's line in the papers section. */
+  starts: Float64Array;
+  papers: Buffer;
+}
+
+const bytes = (a: Uint32Array | Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
 /** Writes the sections into one buffer: magic, header length, header, then the sections. */
-export function encodeStore(parts: { info: LibraryInfo; skeleton: Skeleton; vocab: Vocab; postings: Buffer; docs: Docs; papers: Buffer }): Buffer {
+export function encodeStore(parts: StoreParts): Buffer {
+  // Typed arrays go out in the machine's byte order: a cache is read where it was written.
   const bodies: Record<SectionName, Buffer> = {
-    info: Buffer.from(JSON.stringify(parts.info)),
-    skeleton: Buffer.from(JSON.stringify(parts.skeleton)),
-    vocab: Buffer.from(JSON.stringify(parts.vocab)),
+    info: json(parts.info),
+    meta: json(parts.meta),
+    lengths: bytes(parts.lengths),
+    years: bytes(parts.years),
+    vocab: json(parts.vocab),
+    surface: json(parts.surface),
     postings: parts.postings,
-    docs: Buffer.from(JSON.stringify(parts.docs)),
+    lookup: json(parts.lookup),
+    starts: bytes(parts.starts),
     papers: parts.papers,
   };
   let offset = 0;
@@ -176,6 +204,15 @@ export class StoreReader {
 
   sectionLength(name: SectionName): number {
     return this.header.sections[name][1];
+  }
+
+  /** A binary section as a typed array (copied, so alignment never matters). */
+  typed<T extends Uint32Array | Int32Array | Float64Array>(name: SectionName, make: new (n: number) => T, width: number): T {
+    const b = this.section(name);
+    if (b.length % width !== 0) throw new BadStoreError(`cache section ${name} has a broken length`);
+    const out = new make(b.length / width);
+    bytes(out).set(b);
+    return out;
   }
 }
 

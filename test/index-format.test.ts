@@ -1,0 +1,85 @@
+// The indexer writes MiniSearch's serialized form itself; it must equal MiniSearch's own.
+import fc from 'fast-check';
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { buildLibrary } from '../src/library.js';
+import { blankEntry } from '../src/model.js';
+import { mergeEntries } from '../src/merge.js';
+import { buildIndex, miniSearchOptions } from '../src/search/indexer.js';
+import { findSources } from '../src/sources/read.js';
+import type { Paper } from '../src/model.js';
+import { ROOT } from './helpers.js';
+
+function viaMiniSearch(papers: Paper[]) {
+  const ms = new MiniSearch<{ sid: number; paper: Paper }>(miniSearchOptions());
+  ms.addAll(papers.map((paper, sid) => ({ sid, paper })));
+  return JSON.parse(JSON.stringify(ms));
+}
+
+function viaIndexer(papers: Paper[]) {
+  const b = buildIndex(papers);
+  const n = Object.keys(b.meta.fieldIds).length;
+  return {
+    ...b.meta,
+    documentIds: Object.fromEntries(papers.map((_, i) => [String(i), i])),
+    fieldLength: Object.fromEntries(papers.map((_, i) => [String(i), Array.from(b.lengths.subarray(i * n, i * n + n))])),
+    storedFields: {},
+    index: b.terms.map((t, i) => [t, JSON.parse(b.postings[i]!)]),
+  };
+}
+
+const sortIndex = (j: { index: [string, unknown][] }) => ({ ...j, index: [...j.index].sort((a, b) => (a[0] < b[0] ? -1 : 1)) });
+
+describe('the indexer', () => {
+  it('writes what MiniSearch.toJSON() writes, for the seed library', async () => {
+    const { files } = await findSources([], ROOT);
+    const papers = buildLibrary(files).papers;
+    expect(viaIndexer(papers)).toEqual(sortIndex(viaMiniSearch(papers)));
+  });
+
+  it('writes what MiniSearch.toJSON() writes, for random papers', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'B', 'é', ' ', '-', 'pruning ', 'LLMs ', 'the ', 'Müller ', '2024 ', ',', 'ﬁ'), maxLength: 60 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ title: text, abstract: text, author: text, cat: text }), { maxLength: 8 }), (docs) => {
+        const entries = docs.map((d, i) => ({
+          ...blankEntry({ file: 'f', line: i + 1, layout: 'test' }),
+          title: d.title.trim() ? `${d.title} ${i}` : null,
+          abstract: d.abstract || null,
+          authors: d.author.trim() ? [{ given: 'A', family: d.author.trim() }] : [],
+          categories: d.cat.trim() ? [d.cat.trim()] : [],
+        }));
+        const papers = mergeEntries(entries).papers;
+        expect(viaIndexer(papers)).toEqual(sortIndex(viaMiniSearch(papers)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('a partial index', () => {
+  it('scores exactly as the full index for the terms it holds', async () => {
+    const { buildStore } = await import('../src/search/build.js');
+    const { StoreReader } = await import('../src/search/store.js');
+    const { Searcher, fuzzyOption, prefixOption } = await import('../src/search/searcher.js');
+    const { processTerm } = await import('../src/search/analyze.js');
+    const { files } = await findSources([], ROOT);
+    const lib = buildLibrary(files);
+    const searcher = new Searcher(StoreReader.fromBuffer(buildStore(lib, { litVersion: 'test', key: 'k' })));
+    const full = new MiniSearch<{ sid: number; paper: Paper }>(miniSearchOptions());
+    full.addAll(lib.papers.map((paper, sid) => ({ sid, paper })));
+    const queries = ['pruning', 'curse depth', 'sparse llm training', 'quantization', 'liu', 'grokking stability', 'müller', 'mixture experts'];
+    for (const q of queries) {
+      for (const opts of [{ prefix: prefixOption }, { prefix: false }, { fuzzy: fuzzyOption }, { prefix: prefixOption, fuzzy: fuzzyOption }, { prefix: prefixOption, combineWith: 'AND' as const }]) {
+        const terms = q.split(' ').map((w) => processTerm(w)).filter((t): t is string => t !== null);
+        const partial = searcher.partialIndex(terms.flatMap((t) => searcher.expand(t, true, 'fuzzy' in opts)));
+        // Same documents, same order; scores equal but for the last bit, as per-term scores
+        // are summed in the order each index enumerates its terms.
+        const got = partial.search(q, opts);
+        const want = full.search(q, opts);
+        const what = `${q} ${JSON.stringify(opts)}`;
+        expect(got.map((r) => r.id), what).toEqual(want.map((r) => r.id));
+        got.forEach((r, i) => expect(Math.abs(r.score - want[i]!.score), what).toBeLessThan(1e-9 * want[i]!.score));
+      }
+    }
+  });
+});
