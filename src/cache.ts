@@ -2,7 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { SourceFile } from './sources/read.js';
+import { readFileSync } from 'node:fs';
+import type { FileStamp, HashMemo, SourceFile } from './sources/read.js';
 
 /** The cache folder: --cache-dir, else $LIT_CACHE_DIR, else $XDG_CACHE_HOME/lit, else ~/.cache/lit. */
 export function cacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -82,4 +83,51 @@ export async function clearCache(dir: string): Promise<number> {
   const ours = names.filter((n) => n.startsWith('library-') && (n.endsWith('.litc') || n.endsWith('.tmp')));
   await Promise.all(ours.map((n) => rm(path.join(dir, n), { force: true })));
   return ours.length;
+}
+
+// A file changed within this long after it was hashed may carry the same stamp as before on a
+// file system with a coarse clock (FAT keeps 2 s), so its stamp is not trusted next time.
+const RACY_MS = 2000;
+const MEMO_VERSION = 1;
+const MEMO_MAX = 5000;
+
+interface MemoEntry extends FileStamp {
+  hash: string;
+  readAt: number;
+}
+
+/**
+ * Remembers source hashes by file stamp (size, mtime, ctime, inode) in the cache folder, so an
+ * unchanged source is not read and hashed again. The cache key is still the content hash: a
+ * file whose stamp changed, or that was modified close to when it was hashed, is read again.
+ */
+export function openHashMemo(dir: string): HashMemo & { save(): Promise<void> } {
+  const file = path.join(dir, 'source-hashes.json');
+  let entries: Record<string, MemoEntry> = {};
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; entries: Record<string, MemoEntry> };
+    if (data.version === MEMO_VERSION && data.entries && typeof data.entries === 'object') entries = data.entries;
+  } catch {
+    // Missing or damaged: every source is hashed from its content, as on a first run.
+  }
+  let changed = false;
+  return {
+    known(p, st) {
+      const e = entries[p];
+      if (!e || typeof e.hash !== 'string') return undefined;
+      const same = e.size === st.size && e.mtimeMs === st.mtimeMs && e.ctimeMs === st.ctimeMs && e.ino === st.ino;
+      return same && st.mtimeMs < e.readAt - RACY_MS ? e.hash : undefined;
+    },
+    record(p, st, hash, readAt) {
+      entries[p] = { ...st, hash, readAt };
+      changed = true;
+    },
+    async save() {
+      if (!changed) return;
+      const kept = Object.entries(entries)
+        .sort((a, b) => b[1].readAt - a[1].readAt)
+        .slice(0, MEMO_MAX);
+      await writeCache(file, Buffer.from(JSON.stringify({ version: MEMO_VERSION, entries: Object.fromEntries(kept) })));
+    },
+  };
 }

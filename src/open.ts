@@ -1,6 +1,6 @@
 // Opening the library: find the sources, use the cache when it matches, else build and save it.
 import { existsSync } from 'node:fs';
-import { cacheFile, cacheKey, writeCache } from './cache.js';
+import { cacheFile, cacheKey, openHashMemo, writeCache } from './cache.js';
 import type { Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
 import { Searcher } from './search/searcher.js';
@@ -28,7 +28,11 @@ export interface OpenLibrary {
 
 /** Opens the library named by the sources, from the cache when nothing changed. */
 export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
-  const found = await findSources(opts.sources, opts.cwd);
+  // --rebuild means "trust nothing": every source is read and hashed again.
+  const memo = opts.rebuild ? undefined : openHashMemo(opts.cacheDir);
+  const found = await findSources(opts.sources, opts.cwd, memo);
+  // Remembering hashes only saves time; a cache folder that cannot be written costs nothing here.
+  await memo?.save().catch(() => undefined);
   const key = cacheKey(found.files, VERSION, `${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}`);
   const file = cacheFile(opts.cacheDir, key);
   const cacheWarnings: Warning[] = [];

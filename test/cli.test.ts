@@ -270,3 +270,22 @@ describe('sources', () => {
     expect(JSON.parse(r.stdout).papers).toBe(10);
   });
 });
+
+describe('remembered source hashes', () => {
+  it('see an edit that keeps the size and the modification time', async () => {
+    const { utimesSync, statSync: st } = await import('node:fs');
+    const cacheDir = tempDir();
+    const dir = tempDir('lit-src-');
+    const f = path.join(dir, 'a.txt');
+    writeFileSync(f, 'Abstract:Tensor networks for quantum circuits, a first abstract.\n');
+    const old = st(f);
+    // Backdate it so the hash is trusted on the next run.
+    utimesSync(f, old.atime, new Date(old.mtimeMs - 10_000));
+    expect(JSON.parse(lit(['-s', f, 'list', '--json'], { cacheDir }).stdout)[0].abstract).toMatch(/first/);
+    const before = st(f);
+    writeFileSync(f, 'Abstract:Tensor networks for quantum circuits, a later abstract.\n');
+    utimesSync(f, before.atime, before.mtime);
+    expect(st(f).size).toBe(before.size);
+    expect(JSON.parse(lit(['-s', f, 'list', '--json'], { cacheDir }).stdout)[0].abstract).toMatch(/later/);
+  });
+});

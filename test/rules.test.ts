@@ -126,3 +126,22 @@ describe('query syntax', () => {
     expect(() => parseQuery(text)).toThrow(expect.objectContaining({ exitStatus: 2 }));
   });
 });
+
+describe('remembered source hashes', () => {
+  it('are trusted only for an unchanged stamp hashed well after the last change', async () => {
+    const { openHashMemo } = await import('../src/cache.js');
+    const { mkdtempSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const memo = openHashMemo(mkdtempSync(path.join(os.tmpdir(), 'lit-memo-')));
+    const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7 };
+    memo.record('/old', stamp, 'h1', 1_000_000 + 60_000);
+    memo.record('/racy', stamp, 'h2', 1_000_000 + 500);
+    expect(memo.known('/old', stamp)).toBe('h1');
+    expect(memo.known('/racy', stamp)).toBeUndefined();
+    expect(memo.known('/old', { ...stamp, size: 11 })).toBeUndefined();
+    expect(memo.known('/old', { ...stamp, ctimeMs: 1_000_001 })).toBeUndefined();
+    expect(memo.known('/old', { ...stamp, ino: 8 })).toBeUndefined();
+    expect(memo.known('/unknown', stamp)).toBeUndefined();
+  });
+});

@@ -9,15 +9,45 @@ import { PACKAGE_ROOT } from '../version.js';
 /** The library lit reads when no source is named: the seeds shipped with it. */
 export const BUNDLED_SEEDS = path.join(PACKAGE_ROOT, 'seeds');
 
-/** One source file found, read and hashed, not yet parsed. */
+/** One source file found and hashed, not yet parsed. */
 export interface SourceFile {
   /** Absolute path. */
   path: string;
   /** As the user gave it, or the folder they named joined with the path inside it. */
   display: string;
-  bytes: Buffer;
+  /** The content; read on first use when the hash came from a stat match. */
+  readonly bytes: Buffer;
   /** sha1 of the content: the cache key is built from these. */
   hash: string;
+}
+
+/** What identifies a file's content without reading it, as git's index does. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** Hashes remembered from earlier runs, and the ones this run had to compute. */
+export interface HashMemo {
+  /** The content hash of a file whose stamp is unchanged, if it is known and safe to trust. */
+  known(path: string, stamp: FileStamp): string | undefined;
+  /** Records a hash just computed from content read at `readAt` (ms since the epoch). */
+  record(path: string, stamp: FileStamp, hash: string, readAt: number): void;
+}
+
+/** A source whose hash is known and whose bytes are read only if a rebuild needs them. */
+class StampedSource implements SourceFile {
+  private _bytes?: Buffer;
+  constructor(
+    readonly path: string,
+    readonly display: string,
+    readonly hash: string,
+  ) {}
+  get bytes(): Buffer {
+    return (this._bytes ??= readFileSync(this.path));
+  }
 }
 
 const GLOB_CHARS = /[*?[\]{}!]/;
@@ -46,7 +76,7 @@ function listFolder(dir: string): string[] {
  * Expands sources (files, folders, globs) into readable files.
  * A path that does not exist, or a glob that matches nothing, is a usage error naming it.
  */
-export async function findSources(specs: string[], cwd: string): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
+export async function findSources(specs: string[], cwd: string, memo?: HashMemo): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
   const warnings: Warning[] = [];
   const found: { abs: string; display: string }[] = [];
   const useDefault = specs.length === 0;
@@ -86,15 +116,26 @@ export async function findSources(specs: string[], cwd: string): Promise<{ files
   for (const f of found) {
     if (seen.has(f.abs)) continue;
     seen.add(f.abs);
-    let bytes: Buffer;
+    let stamp: FileStamp | undefined;
     try {
-      bytes = readFileSync(f.abs);
+      if (memo) {
+        const st = statSync(f.abs);
+        stamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+        const hash = memo.known(f.abs, stamp);
+        if (hash) {
+          files.push(new StampedSource(f.abs, f.display, hash));
+          continue;
+        }
+      }
+      const readAt = Date.now();
+      const bytes = readFileSync(f.abs);
+      const hash = createHash('sha1').update(bytes).digest('hex');
+      if (memo && stamp) memo.record(f.abs, stamp, hash, readAt);
+      files.push({ path: f.abs, display: f.display, bytes, hash });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       warnings.push({ code: 'unreadable-file', file: f.display, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` });
-      continue;
     }
-    files.push({ path: f.abs, display: f.display, bytes, hash: createHash('sha1').update(bytes).digest('hex') });
   }
   return { files, warnings };
 }
