@@ -1,8 +1,11 @@
 // Where the cache lives, what it is keyed on, and writing it atomically.
-import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
+
+// fs.promises is loaded on first use (about 5 ms): a search answered from the cache writes nothing.
+const fsp = () => nodeFs.promises;
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
+import { fastHash } from './hash.js';
 import type { FileStamp, HashMemo, SourceFile } from './sources/read.js';
 
 /** The cache folder: --cache-dir, else $LIT_CACHE_DIR, else $XDG_CACHE_HOME/lit, else ~/.cache/lit. */
@@ -15,10 +18,10 @@ export function cacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = proc
 
 /** The cache key: every source's name and content hash, lit's version and the index options. */
 export function cacheKey(files: SourceFile[], litVersion: string, signature: string): string {
-  const h = createHash('sha1');
-  h.update(`lit ${litVersion}\n${signature}\n`);
-  for (const f of [...files].sort((a, b) => (a.display < b.display ? -1 : 1))) h.update(`${f.display}\0${f.hash}\n`);
-  return h.digest('hex');
+  // The parts are sha1 content hashes; fastHash only has to keep distinct lists distinct.
+  const parts = [`lit ${litVersion}`, signature, ...[...files].sort((a, b) => (a.display < b.display ? -1 : 1)).map((f) => `${f.display}\0${f.hash}`)];
+  const text = parts.join('\n');
+  return fastHash(text) + fastHash(`${text}\n`);
 }
 
 /** File name of the cache for a key. */
@@ -34,16 +37,14 @@ const KEEP = 8;
  * reader sees the old file or the new one, never half of one. Two writers race harmlessly.
  */
 export async function writeCache(file: string, data: Buffer): Promise<void> {
-  // Loaded here, not at the top: a search answered from the cache never writes.
-  const { mkdir, rename, rm, writeFile } = await import('node:fs/promises');
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await fsp().mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
+    await fsp().writeFile(tmp, data);
+    await fsp().rename(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
+    await fsp().rm(tmp, { force: true });
     throw err;
   }
   await prune(dir);
@@ -51,12 +52,11 @@ export async function writeCache(file: string, data: Buffer): Promise<void> {
 
 /** Removes all but the newest cache files, and temporaries left by killed writers. */
 async function prune(dir: string): Promise<void> {
-  const { readdir, stat, unlink } = await import('node:fs/promises');
-  const names = (await readdir(dir)).filter((n) => n.startsWith('library-'));
+  const names = (await fsp().readdir(dir)).filter((n) => n.startsWith('library-'));
   const withTimes = await Promise.all(
     names.map(async (n) => {
       try {
-        return { n, t: (await stat(path.join(dir, n))).mtimeMs };
+        return { n, t: (await fsp().stat(path.join(dir, n))).mtimeMs };
       } catch {
         return null;
       }
@@ -68,20 +68,19 @@ async function prune(dir: string): Promise<void> {
     ...items.filter((x) => x.n.endsWith('.litc')).sort((a, b) => b.t - a.t).slice(KEEP),
     ...items.filter((x) => x.n.endsWith('.tmp') && now - x.t > 60_000),
   ];
-  await Promise.all(stale.map((x) => unlink(path.join(dir, x.n)).catch(() => undefined)));
+  await Promise.all(stale.map((x) => fsp().unlink(path.join(dir, x.n)).catch(() => undefined)));
 }
 
 /** Removes every cache file lit wrote in the folder; returns how many. */
 export async function clearCache(dir: string): Promise<number> {
-  const { readdir, rm } = await import('node:fs/promises');
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fsp().readdir(dir);
   } catch {
     return 0;
   }
   const ours = names.filter((n) => n.startsWith('library-') && (n.endsWith('.litc') || n.endsWith('.tmp')));
-  await Promise.all(ours.map((n) => rm(path.join(dir, n), { force: true })));
+  await Promise.all(ours.map((n) => fsp().rm(path.join(dir, n), { force: true })));
   return ours.length;
 }
 
@@ -105,7 +104,7 @@ export function openHashMemo(dir: string): HashMemo & { save(): Promise<void> } 
   const file = path.join(dir, 'source-hashes.json');
   let entries: Record<string, MemoEntry> = {};
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; entries: Record<string, MemoEntry> };
+    const data = JSON.parse(nodeFs.readFileSync(file, 'utf8')) as { version: number; entries: Record<string, MemoEntry> };
     if (data.version === MEMO_VERSION && data.entries && typeof data.entries === 'object') entries = data.entries;
   } catch {
     // Missing or damaged: every source is hashed from its content, as on a first run.

@@ -1,7 +1,6 @@
 // Merging: entries of the same paper become one Paper that keeps, per field, where it came from.
 // Like bibtex-tidy's duplicates.ts, candidates are found by keys (title key, abstract sketch),
 // never by comparing every pair, so a 100k-paper library merges in one pass.
-import { createHash } from 'node:crypto';
 import {
   displayName,
   formatDate,
@@ -14,6 +13,7 @@ import {
   type SourceRef,
   type Warning,
 } from './model.js';
+import { sha1 } from './hash.js';
 import { titleKey, words } from './text.js';
 
 /** Shingle similarity an untitled entry's abstract needs to join a paper ("near-identical"). */
@@ -100,7 +100,7 @@ class UnionFind {
 /** Stable id of a paper: a hash of its title key, or of its abstract when it has no title. */
 export function paperId(title: string | null, abstract: string | null): string {
   const basis = title ? `t:${titleKey(title)}` : `a:${words(abstract ?? '').join(' ')}`;
-  return createHash('sha1').update(basis).digest('hex').slice(0, 12);
+  return sha1(basis).slice(0, 12);
 }
 
 /** Merges raw entries into papers. Pure: the same entries give the same papers in the same order. */

@@ -6,13 +6,13 @@
 // of its own terms (plus their prefix and fuzzy expansions) and hands just those to
 // MiniSearch.loadJS, whose BM25 scores then equal those of the full index. Papers are JSON
 // lines read by offset, so a search parses only the papers it prints.
-import { createHash } from 'node:crypto';
+import { fastHash } from '../hash.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -62,7 +62,7 @@ export const NO_YEAR = -2147483648;
 
 interface Header {
   version: number;
-  sections: Record<SectionName, [offset: number, length: number, sha1: string]>;
+  sections: Record<SectionName, [offset: number, length: number, checksum: string]>;
   total: number;
 }
 
@@ -110,7 +110,7 @@ export function encodeStore(parts: StoreParts): Buffer {
   const sections = {} as Header['sections'];
   for (const name of SECTIONS) {
     const b = bodies[name];
-    sections[name] = [offset, b.length, createHash('sha1').update(b).digest('hex')];
+    sections[name] = [offset, b.length, fastHash(b)];
     offset += b.length;
   }
   const header = Buffer.from(JSON.stringify({ version: STORE_VERSION, sections, total: offset } satisfies Header));
@@ -181,7 +181,7 @@ export class StoreReader {
     if (hit) return hit;
     const [off, len, sha] = this.header.sections[name];
     const b = this.raw(this.base + off, len);
-    if (createHash('sha1').update(b).digest('hex') !== sha) throw new BadStoreError(`cache section ${name} is damaged`);
+    if (fastHash(b) !== sha) throw new BadStoreError(`cache section ${name} is damaged`);
     this.cache.set(name, b);
     return b;
   }

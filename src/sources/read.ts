@@ -1,8 +1,8 @@
 // Finding and decoding source files. Returns data and warnings; never prints.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LitError, EXIT } from '../errors.js';
+import { sha1 } from '../hash.js';
 import type { Warning } from '../model.js';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -129,7 +129,7 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo)
       }
       const readAt = Date.now();
       const bytes = readFileSync(f.abs);
-      const hash = createHash('sha1').update(bytes).digest('hex');
+      const hash = sha1(bytes);
       if (memo && stamp) memo.record(f.abs, stamp, hash, readAt);
       files.push({ path: f.abs, display: f.display, bytes, hash });
     } catch (err) {

@@ -1,4 +1,5 @@
 // `lit export`: the library, a query's hits, or the ids on stdin, in a format other tools read.
+import { promises as fs } from 'node:fs';
 import { EXIT, LitError } from '../../errors.js';
 import { formatPapers } from '../../format/index.js';
 import type { Paper } from '../../model.js';
@@ -14,13 +15,12 @@ async function readStdin(): Promise<string> {
 
 /** Writes a file the way the cache is written: temporary file, then rename. */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const { rename, rm, writeFile } = await import('node:fs/promises');
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, file);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await fs.rm(tmp, { force: true });
     throw new LitError('write-failed', `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.io);
   }
 }
