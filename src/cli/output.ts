@@ -28,10 +28,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   else throw e;
 });
 
-/** True once the reader of stdout has gone away. */
-export function stdoutClosed(): boolean {
-  return closed;
-}
 
 /** Writes data to stdout. */
 export function out(text: string): void {

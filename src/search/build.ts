@@ -2,10 +2,10 @@
 // reads piecemeal.
 import type { Library } from '../library.js';
 import { buildIndex } from './indexer.js';
-import { encodeStore, NO_YEAR, type LibraryInfo } from './store.js';
+import { byCodeUnit, encodeStore, NO_YEAR, type LibraryInfo } from './store.js';
 
 /** Indexes the library and encodes the whole store. */
-export function buildStore(lib: Library, info: Omit<LibraryInfo, 'files' | 'warnings' | 'entries' | 'reasons'>): Buffer {
+export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 'key'>): Buffer {
   const index = buildIndex(lib.papers);
   const postings: Buffer[] = [];
   const starts: number[] = [];
@@ -28,10 +28,19 @@ export function buildStore(lib: Library, info: Omit<LibraryInfo, 'files' | 'warn
     lines.push(b);
     names.push([p.id, sid], [p.key, sid]);
   });
-  names.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  names.sort((a, b) => byCodeUnit(a[0], b[0]));
 
   return encodeStore({
-    info: { ...info, files: lib.files, warnings: lib.warnings, entries: lib.entries.length, reasons: [...lib.reasons.entries()] },
+    info: {
+      ...info,
+      files: lib.files,
+      warnings: lib.warnings,
+      entries: lib.entries.length,
+      papers: lib.papers.length,
+      merged: lib.papers.filter((p) => p.sources.length > 1).length,
+      untitled: lib.papers.filter((p) => p.title === null).length,
+      reasons: [...lib.reasons.entries()],
+    },
     meta: index.meta,
     lengths: index.lengths,
     years: Int32Array.from(lib.papers, (p) => p.year ?? NO_YEAR),

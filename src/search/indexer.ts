@@ -7,7 +7,7 @@
 // result equals MiniSearch.toJSON() for the same documents.
 import type { Paper } from '../model.js';
 import { FIELDS, processTerm, tokenize } from './analyze.js';
-import type { Meta, Surface } from './store.js';
+import { byCodeUnit, type Meta, type Surface } from './store.js';
 
 /** The text of each indexed field of a paper. */
 export function fieldText(p: Paper, field: string): string {
@@ -90,7 +90,7 @@ export function buildIndex(papers: Paper[]): BuiltIndex {
     }
   });
 
-  const terms = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const terms = [...index.keys()].sort(byCodeUnit);
   const postings: string[] = [];
   const df: number[] = [];
   for (const term of terms) {

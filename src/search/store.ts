@@ -12,7 +12,7 @@ import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 4;
+export const STORE_VERSION = 5;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -22,6 +22,10 @@ export interface LibraryInfo {
   files: FileReport[];
   warnings: Warning[];
   entries: number;
+  papers: number;
+  /** Papers made from two or more entries. */
+  merged: number;
+  untitled: number;
   reasons: [string, MergeReason[]][];
 }
 
@@ -56,6 +60,9 @@ export interface Lookup {
   names: string[];
   sids: number[];
 }
+
+/** Order of the sorted sections (terms, ids): by UTF-16 code unit, as the searcher's binary search compares. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Year stored for a paper with none. */
 export const NO_YEAR = -2147483648;

@@ -19,8 +19,3 @@ export function detectLayout(lines: Line[]): { layout: Layout; confidence: numbe
   }
   return best;
 }
-
-/** The layout of that name, for `--layout` overrides and tests. */
-export function layoutByName(name: string): Layout | undefined {
-  return LAYOUTS.find((l) => l.name === name);
-}

@@ -5,14 +5,14 @@ import { out } from '../output.js';
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
   const lib = await open(ctx, { rebuild: opts.rebuild });
+  // Counts come from the stored summary: `lit index` on a large library reads no paper.
   const info = lib.searcher.info;
-  const papers = lib.searcher.allPapers();
   const summary = {
     files: info.files,
     entries: info.entries,
-    papers: papers.length,
-    merged: papers.filter((p) => p.sources.length > 1).length,
-    untitled: papers.filter((p) => p.title === null).length,
+    papers: info.papers,
+    merged: info.merged,
+    untitled: info.untitled,
     warnings: lib.warnings.length,
     cache: { path: lib.cachePath, used: lib.fromCache },
   };
