@@ -1,7 +1,7 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
 import { assignKeys } from './keys.js';
 import { mergeEntries } from './merge.js';
-import type { MergeReason, Paper, RawEntry, Warning } from './model.js';
+import type { MergeReason, Paper, Progress, RawEntry, Warning } from './model.js';
 import { numberedLines, type Line } from './sources/layout.js';
 import { decode, type SourceFile } from './sources/read.js';
 import { detectLayout } from './sources/registry.js';
@@ -25,11 +25,12 @@ export interface Library {
 const MAX_LINE = 100_000;
 
 /** Parses each file with the layout detected from its content (never from its name). */
-export function parseFiles(files: SourceFile[]): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[] } {
+export function parseFiles(files: SourceFile[], onProgress?: Progress): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[] } {
   const reports: FileReport[] = [];
   const entries: RawEntry[] = [];
   const warnings: Warning[] = [];
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
+    onProgress?.('reading sources', i, files.length);
     const decoded = decode(f);
     warnings.push(...decoded.warnings);
     if (decoded.text === null) {
@@ -58,8 +59,9 @@ export function parseFiles(files: SourceFile[]): { reports: FileReport[]; entrie
 }
 
 /** The whole library from already-found source files. */
-export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string): Library {
-  const parsed = parseFiles(files);
+export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string, onProgress?: Progress): Library {
+  const parsed = parseFiles(files, onProgress);
+  onProgress?.(`merging ${parsed.entries.length} entries`);
   const merged = mergeEntries(parsed.entries);
   assignKeys(merged.papers, keyScheme);
   return {

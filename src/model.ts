@@ -46,6 +46,9 @@ export interface Warning {
   line?: number;
 }
 
+/** Told as slow work advances (`done` of `total`), so a terminal can show progress; the core never prints. */
+export type Progress = (stage: string, done?: number, total?: number) => void;
+
 /** What a layout parser returns for one file. */
 export interface ParseResult {
   entries: RawEntry[];

@@ -1,7 +1,7 @@
 // Opening the library: find the sources, use the cache when it matches, else build and save it.
 import { existsSync } from 'node:fs';
 import { cacheFile, cacheKey, openHashMemo, writeCache } from './cache.js';
-import type { Warning } from './model.js';
+import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
 import { Searcher } from './search/searcher.js';
 import { BadStoreError, StoreReader } from './search/store.js';
@@ -14,8 +14,8 @@ export interface OpenOptions {
   cwd: string;
   rebuild?: boolean;
   keyScheme?: string;
-  /** Called as each slow stage starts, so the CLI can show progress. */
-  onProgress?: (stage: string) => void;
+  /** Told as slow work advances, so the CLI can show progress. */
+  onProgress?: Progress;
 }
 
 export interface OpenLibrary {
@@ -52,10 +52,8 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
 
   // Heavy modules load only here, when the cache cannot answer.
   const [{ buildLibrary }, { buildStore }] = await Promise.all([import('./library.js'), import('./search/build.js')]);
-  opts.onProgress?.(`reading ${found.files.length} source files`);
-  const lib = buildLibrary(found.files, [], opts.keyScheme);
-  opts.onProgress?.(`indexing ${lib.papers.length} papers`);
-  const data = buildStore(lib, { litVersion: VERSION, key });
+  const lib = buildLibrary(found.files, [], opts.keyScheme, opts.onProgress);
+  const data = buildStore(lib, { litVersion: VERSION, key }, opts.onProgress);
   opts.onProgress?.('writing the cache');
   try {
     await writeCache(file, data);

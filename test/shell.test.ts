@@ -74,6 +74,21 @@ describe('on a terminal', () => {
   itWithTool('script', 'no progress line for a fast build', () => {
     expect(onTerminal('index')).not.toMatch(/lit: (reading|indexing)/);
   });
+  itWithTool('script', 'a progress line on stderr for a slow build, none in a pipe', () => {
+    // 10,000 generated papers take a few seconds to index: long enough to show progress.
+    const words = 'sparse pruning model layer training depth network language attention expert'.split(' ');
+    const lines = ['Doe, Jane'];
+    for (let i = 0; i < 10_000; i++) {
+      const w = (k: number) => words[(i * 7 + k * 3) % words.length];
+      lines.push(`Paper ${i} on ${w(1)} ${w(2)}`, 'Doe, Jane, Roe, John', Array.from({ length: 150 }, (_, k) => `${w(k)}${k % 13}`).join(' '));
+    }
+    const file = path.join(tempDir(), 'big.txt');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect(onTerminal(`-s ${file} index`)).toMatch(/\rlit: (reading sources|merging|indexing papers|writing)[^\r]*…/);
+    const piped = lit(['-s', file, 'index']);
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toBe('');
+  });
 });
 
 describe('help and version', () => {

@@ -3,7 +3,7 @@ import { cacheDir } from '../cache.js';
 import { findConfig, loadConfig, type Config } from '../config.js';
 import { EXIT } from '../errors.js';
 import { OUTPUT_FORMATS } from '../format/index.js';
-import type { Warning } from '../model.js';
+import type { Progress, Warning } from '../model.js';
 import { openLibrary, type OpenLibrary } from '../open.js';
 import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
 
@@ -49,10 +49,14 @@ export async function makeContext(flags: GlobalFlags): Promise<Context> {
 export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Promise<OpenLibrary> {
   const started = Date.now();
   let shown = false;
-  const onProgress = (stage: string) => {
-    // Only on a terminal, and only once the wait is long enough to wonder about.
-    if (!ctx.term.stderrTty || ctx.quiet || Date.now() - started < 1000) return;
-    process.stderr.write(`\rlit: ${stage}…\x1b[K`);
+  let last = 0;
+  const onProgress: Progress = (stage, done, total) => {
+    // Only on a terminal, only once the wait is long enough to wonder about, and not too often.
+    const now = Date.now();
+    if (!ctx.term.stderrTty || ctx.quiet || now - started < 1000 || now - last < 100) return;
+    last = now;
+    const count = done !== undefined && total ? ` ${done}/${total}` : '';
+    process.stderr.write(`\rlit: ${stage}${count}…\x1b[K`);
     shown = true;
   };
   const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;

@@ -1,12 +1,14 @@
 // Building the on-disk store from a library: index every paper, then write the sections store.ts
 // reads piecemeal.
 import type { Library } from '../library.js';
+import type { Progress } from '../model.js';
 import { buildIndex } from './indexer.js';
 import { byCodeUnit, encodeStore, NO_YEAR, type LibraryInfo } from './store.js';
 
 /** Indexes the library and encodes the whole store. */
-export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 'key'>): Buffer {
-  const index = buildIndex(lib.papers);
+export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 'key'>, onProgress?: Progress): Buffer {
+  const index = buildIndex(lib.papers, onProgress);
+  onProgress?.('writing the index');
   const postings: Buffer[] = [];
   const starts: number[] = [];
   let at = 0;

@@ -5,7 +5,7 @@
 // (measured: 80 s for 100,000 papers, 5 s for 10,000). Queries still run on MiniSearch (loadJS);
 // only the build is done here, with flat arrays, and test/index-format.test.ts checks that the
 // result equals MiniSearch.toJSON() for the same documents.
-import type { Paper } from '../model.js';
+import type { Paper, Progress } from '../model.js';
 import { FIELDS, processTerm, tokenize } from './analyze.js';
 import { byCodeUnit, type Meta, type Surface } from './store.js';
 
@@ -51,7 +51,7 @@ export interface BuiltIndex {
 }
 
 /** Indexes papers exactly as MiniSearch.addAll would, numbering them 0, 1, … in order. */
-export function buildIndex(papers: Paper[]): BuiltIndex {
+export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
   const nFields = FIELDS.length;
   // Per term, per field: a flat [doc, freq, doc, freq, …] list in increasing doc order.
   const index = new Map<string, (number[] | undefined)[]>();
@@ -61,6 +61,7 @@ export function buildIndex(papers: Paper[]): BuiltIndex {
   const surfaceCounts = new Map<string, Map<string, number>>();
 
   papers.forEach((paper, doc) => {
+    if (doc % 500 === 0) onProgress?.('indexing papers', doc, papers.length);
     for (let f = 0; f < nFields; f++) {
       const field = FIELDS[f]!;
       const tokens = tokenize(fieldText(paper, field));
