@@ -107,9 +107,17 @@ describe('help and version', () => {
     const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(lit(['--version']).stdout.trim()).toBe(version);
   });
-  it('an unknown command or option is a usage error', () => {
+  it('an unknown command or option is a usage error, said as lit says things', () => {
     expect(lit(['frobnicate']).status).toBe(2);
-    expect(lit(['list', '--frobnicate']).status).toBe(2);
+    const r = lit(['list', '--frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lit: unknown option '--frobnicate'/);
+  });
+  it('no command prints the usage on stderr and exits 2', () => {
+    const r = lit([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: lit /);
   });
 });
 

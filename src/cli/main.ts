@@ -55,7 +55,8 @@ export function program(): Command {
   const p = new Command('lit')
     // Set before any subcommand is made: subcommands inherit both.
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Commander's own messages read like lit's: `lit: unknown option '--limti'`.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`lit: ${s.replace(/^error: /, '')}`) })
     .description('Index your paper listings and search them from the shell.')
     .version(VERSION, '-V, --version')
     .option('-s, --source <path>', 'file, folder or glob to read (repeatable; default: the bundled seeds)', (v: string, prev: string[] = []) => [...prev, v])
@@ -176,8 +177,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     await flushStdout();
     if (e instanceof CommanderError) {
-      // Help and version are successes; anything else commander rejects is a usage error.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT.usage;
+      // --help and --version succeed; help shown because no command was given, like anything
+      // else commander rejects, is a usage error.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0) ? 0 : EXIT.usage;
     }
     if (e instanceof LitError) {
       err(`lit: ${e.message}`);
