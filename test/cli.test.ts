@@ -63,6 +63,13 @@ describe('lit search', () => {
     const titles = json(lit(['search', 'title:LLM', '--all', '--json']).stdout).map((p) => String(p.title));
     expect(titles.some((t) => /\bLLMs\b/.test(t))).toBe(true);
   });
+  it('ignores accents: muller finds Müller, in authors and titles', () => {
+    const fixture = 'test/fixtures/export/special characters in titles and names.txt';
+    const ps = json(lit(['-s', fixture, 'search', 'author:muller', '--json']).stdout);
+    expect(ps).toHaveLength(1);
+    expect(ps[0]!.authors).toContain('Jürgen Müller');
+    expect(json(lit(['-s', fixture, 'search', 'angstrom', '--json']).stdout)).toHaveLength(1);
+  });
   it('author:liu returns only papers with an author named Liu', () => {
     const ps = json(lit(['search', 'author:liu', '--all', '--json']).stdout);
     expect(ps.length).toBeGreaterThan(10);
