@@ -18,10 +18,11 @@ export function chooseFormat(ctx: Context, opts: { json?: boolean; jsonl?: boole
   return f ?? (ctx.term.tty ? 'table' : 'tsv');
 }
 
-/** First author, or the author count when that is all a listing gave. */
+/** First author, else the author count or the organisation when that is all a listing gave. */
 export function firstAuthor(p: Paper): string {
   if (p.authors.length) return p.authors.length > 1 || p.authorsTruncated ? `${p.authors[0]} et al.` : p.authors[0]!;
-  return p.authorCount ? `${p.authorCount} author${p.authorCount === 1 ? '' : 's'}` : '';
+  if (p.authorCount) return `${p.authorCount} author${p.authorCount === 1 ? '' : 's'}`;
+  return p.organisation ?? '';
 }
 
 type Chalk = typeof import('chalk').default;
