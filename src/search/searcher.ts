@@ -2,7 +2,7 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Paper } from '../model.js';
 import { titleKey } from '../text.js';
-import { BOOST, processTerm, tokenize, type Field } from './analyze.js';
+import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
 import { fieldText, miniSearchOptions } from './indexer.js';
 import type { Query } from './query.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface, type Vocab } from './store.js';
@@ -19,6 +19,9 @@ const PREFIX_MIN = 3;
 // Typo tolerance with --fuzzy: one edit in five letters, as MiniSearch counts it.
 const FUZZY = 0.2;
 const FUZZY_MIN = 4;
+
+// Names and category codes match whole: `author:liu` must not find Liuzzi, nor `category:CV` CVPR.
+const wholeWordField = (field: Field): boolean => field === 'authors' || field === 'categories';
 
 /** MiniSearch's prefix option as lit uses it. */
 export const prefixOption = (term: string): boolean => term.length >= PREFIX_MIN;
@@ -64,6 +67,7 @@ export class Searcher {
   private _starts?: Float64Array;
   private _info?: LibraryInfo;
   private _lookup?: Lookup;
+  private _surface?: Surface;
   private papersBySid = new Map<number, Paper>();
 
   constructor(readonly store: StoreReader) {}
@@ -187,7 +191,7 @@ export class Searcher {
     const terms = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
     const needed: string[] = [];
     for (const w of q.words) for (const t of terms(w)) needed.push(...this.expand(t, true, fuzzy));
-    for (const f of q.fields) for (const t of terms(f.value)) needed.push(...this.expand(t, f.field !== 'authors' && f.field !== 'categories', fuzzy));
+    for (const f of q.fields) for (const t of terms(f.value)) needed.push(...this.expand(t, !wholeWordField(f.field), fuzzy));
     for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
     const ms = this.partialIndex(needed);
     const base: SearchOptions = {
@@ -213,8 +217,7 @@ export class Searcher {
       }
     };
     for (const f of q.fields) {
-      const exact = f.field === 'authors' || f.field === 'categories';
-      intersect(run(f.value, { fields: [f.field], ...(exact ? { prefix: false, fuzzy: fuzzy ? base.fuzzy : false } : {}) }));
+      intersect(run(f.value, { fields: [f.field], ...(wholeWordField(f.field) ? { prefix: false } : {}) }));
     }
     for (const phrase of q.phrases) {
       const hits = run(phrase, { prefix: false, fuzzy: false });
@@ -273,7 +276,7 @@ export class Searcher {
 
   private containsPhrase(sid: number, want: string): boolean {
     const p = this.paper(sid);
-    return ['title', 'authors', 'abstract', 'categories', 'organisation'].some((f) => ` ${titleKey(fieldText(p, f))} `.includes(` ${want} `));
+    return FIELDS.some((f) => ` ${titleKey(fieldText(p, f))} `.includes(` ${want} `));
   }
 
   /** Closest vocabulary words to the query's words that matched nothing, for "did you mean". */
@@ -293,7 +296,7 @@ export class Searcher {
       }
       if (!best) return word;
       changed = true;
-      return this.store.json<Surface>('surface')[best.t] ?? best.t;
+      return (this._surface ??= this.store.json<Surface>('surface'))[best.t] ?? best.t;
     };
     const parts = [
       ...q.words.map((w) => w.split(/\s+/).map(fix).join(' ')),
