@@ -5,6 +5,7 @@ import os from 'node:os';
 const fsp = () => nodeFs.promises;
 import path from 'node:path';
 import * as nodeFs from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 import { fastHash } from './hash.js';
 import type { FileStamp, HashMemo, SourceFile } from './sources/read.js';
 
@@ -32,27 +33,21 @@ export function cacheFile(dir: string, key: string): string {
 // Cache files for other source sets are kept, newest first, up to this many.
 const KEEP = 8;
 
-/**
- * Writes a cache file: a temporary file in the same folder, then a rename, both awaited, so a
- * reader sees the old file or the new one, never half of one. Two writers race harmlessly.
- */
+// Every file lit writes in its cache folder: indexes, remembered source hashes, the start-up
+// code cache (src/cli/boot.ts), and the temporaries they are written through.
+const OURS = /^(library-[0-9a-f]+\.litc|source-hashes\.json|code-[\w.-]+\.v8)(\.\d+(\.[a-z0-9]+)?\.tmp)?$/;
+
+/** Writes a cache file atomically, then drops old indexes and stray temporaries. */
 export async function writeCache(file: string, data: Buffer): Promise<void> {
   const dir = path.dirname(file);
   await fsp().mkdir(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    await fsp().writeFile(tmp, data);
-    await fsp().rename(tmp, file);
-  } catch (err) {
-    await fsp().rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, data);
   await prune(dir);
 }
 
-/** Removes all but the newest cache files, and temporaries left by killed writers. */
+/** Removes all but the newest indexes, and temporaries left by killed writers. */
 async function prune(dir: string): Promise<void> {
-  const names = (await fsp().readdir(dir)).filter((n) => n.startsWith('library-'));
+  const names = (await fsp().readdir(dir)).filter((n) => OURS.test(n));
   const withTimes = await Promise.all(
     names.map(async (n) => {
       try {
@@ -65,13 +60,13 @@ async function prune(dir: string): Promise<void> {
   const now = Date.now();
   const items = withTimes.filter((x): x is { n: string; t: number } => x !== null);
   const stale = [
-    ...items.filter((x) => x.n.endsWith('.litc')).sort((a, b) => b.t - a.t).slice(KEEP),
+    ...items.filter((x) => x.n.startsWith('library-') && x.n.endsWith('.litc')).sort((a, b) => b.t - a.t).slice(KEEP),
     ...items.filter((x) => x.n.endsWith('.tmp') && now - x.t > 60_000),
   ];
   await Promise.all(stale.map((x) => fsp().unlink(path.join(dir, x.n)).catch(() => undefined)));
 }
 
-/** Removes every cache file lit wrote in the folder; returns how many. */
+/** Removes every file lit wrote in the cache folder, and nothing else there; returns how many. */
 export async function clearCache(dir: string): Promise<number> {
   let names: string[];
   try {
@@ -79,7 +74,7 @@ export async function clearCache(dir: string): Promise<number> {
   } catch {
     return 0;
   }
-  const ours = names.filter((n) => n.startsWith('library-') && (n.endsWith('.litc') || n.endsWith('.tmp')));
+  const ours = names.filter((n) => OURS.test(n));
   await Promise.all(ours.map((n) => fsp().rm(path.join(dir, n), { force: true })));
   return ours.length;
 }
@@ -126,7 +121,8 @@ export function openHashMemo(dir: string): HashMemo & { save(): Promise<void> } 
       const kept = Object.entries(entries)
         .sort((a, b) => b[1].readAt - a[1].readAt)
         .slice(0, MEMO_MAX);
-      await writeCache(file, Buffer.from(JSON.stringify({ version: MEMO_VERSION, entries: Object.fromEntries(kept) })));
+      await fsp().mkdir(dir, { recursive: true });
+      await writeFileAtomic(file, JSON.stringify({ version: MEMO_VERSION, entries: Object.fromEntries(kept) }));
     },
   };
 }

@@ -246,9 +246,14 @@ describe('the cache', () => {
     const cacheDir = tempDir();
     expect(lit(['cache', 'path'], { cacheDir }).stdout.trim()).toBe(cacheDir);
     lit(['index'], { cacheDir });
+    writeFileSync(path.join(cacheDir, 'notes.txt'), 'not lit\'s');
+    // The index, the remembered source hashes and the start-up code cache.
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^code-.*\.v8$/), expect.stringMatching(/^library-.*\.litc$/), 'notes.txt', 'source-hashes.json']);
     const r = lit(['cache', 'clear'], { cacheDir });
-    expect(r.stderr).toMatch(/removed 1 cache file/);
+    expect(r.stderr).toMatch(/removed 3 cache files/);
     expect(cacheFiles(cacheDir)).toEqual([]);
+    // clear runs before it exits, so only the code cache it writes on the way out is lit's.
+    expect(readdirSync(cacheDir).filter((f) => !/^code-.*\.v8$/.test(f))).toEqual(['notes.txt']);
   });
   it('index --rebuild ignores the cache', () => {
     const cacheDir = tempDir();

@@ -16,8 +16,8 @@ const source = readFileSync(bundle, 'utf8');
 // The same folder as the index cache, as far as it can be known before the CLI reads its flags.
 const env = process.env;
 const dir = env.LIT_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'lit');
-const stamp = `${process.version}-${process.arch}-${source.length}`;
-const codeCache = path.join(dir, `code-${stamp}.v8`);
+// One file per Node build: V8 rejects data made for other source, and a new bundle rewrites it.
+const codeCache = path.join(dir, `code-${process.version}-${process.arch}.v8`);
 
 let cachedData: Buffer | undefined;
 try {
@@ -34,6 +34,7 @@ if (!cachedData || script.cachedDataRejected) {
   process.once('exit', () => {
     try {
       mkdirSync(dir, { recursive: true });
+      // Synchronous here (an exit handler cannot await), else as src/atomic.ts writes: temporary, then rename.
       const tmp = `${codeCache}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, codeCache);

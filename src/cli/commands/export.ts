@@ -1,5 +1,5 @@
 // `lit export`: the library, a query's hits, or the ids on stdin, in a format other tools read.
-import { promises as fs } from 'node:fs';
+import { writeFileAtomic } from '../../atomic.js';
 import { EXIT, LitError } from '../../errors.js';
 import { formatPapers } from '../../format/index.js';
 import type { Paper } from '../../model.js';
@@ -13,14 +13,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes a file the way the cache is written: temporary file, then rename. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+/** Writes the output file atomically; a failure is exit status 5, naming the file. */
+async function writeOutput(file: string, text: string): Promise<void> {
   try {
-    await fs.writeFile(tmp, text);
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, text);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
     throw new LitError('write-failed', `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.io);
   }
 }
@@ -53,7 +50,7 @@ export async function run(ctx: Context, args: string[], opts: { format: string; 
   }
   const text = (await formatPapers(opts.format, papers))!;
   if (opts.output) {
-    await writeAtomically(opts.output, text);
+    await writeOutput(opts.output, text);
     err(`lit: wrote ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${opts.output}`);
   } else out(text);
   return finish(ctx, EXIT.ok, lib.warnings);
