@@ -145,3 +145,18 @@ describe('remembered source hashes', () => {
     expect(memo.known('/unknown', stamp)).toBeUndefined();
   });
 });
+
+describe('decoding a source', () => {
+  it('reports a file that can no longer be read, rather than failing', async () => {
+    const { decode } = await import('../src/sources/read.js');
+    const gone = {
+      path: '/gone.txt',
+      display: 'gone.txt',
+      hash: 'h',
+      get bytes(): Buffer {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      },
+    };
+    expect(decode(gone)).toEqual({ text: null, warnings: [{ code: 'unreadable-file', file: 'gone.txt', message: 'cannot read file (ENOENT); skipped' }] });
+  });
+});

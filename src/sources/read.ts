@@ -133,17 +133,27 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo)
       if (memo && stamp) memo.record(f.abs, stamp, hash, readAt);
       files.push({ path: f.abs, display: f.display, bytes, hash });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      warnings.push({ code: 'unreadable-file', file: f.display, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` });
+      warnings.push(unreadable(f.display, err));
     }
   }
   return { files, warnings };
 }
 
+function unreadable(file: string, err: unknown): Warning {
+  const code = (err as NodeJS.ErrnoException).code;
+  return { code: 'unreadable-file', file, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` };
+}
+
 /** Decodes a file to text with LF line ends, or says why it cannot be used. */
 export function decode(file: SourceFile): { text: string | null; warnings: Warning[] } {
   const warnings: Warning[] = [];
-  const bytes = file.bytes;
+  let bytes: Buffer;
+  try {
+    bytes = file.bytes;
+  } catch (err) {
+    // A source whose hash came from its stamp is read only now, and may have gone since.
+    return { text: null, warnings: [unreadable(file.display, err)] };
+  }
   if (bytes.length === 0) return { text: null, warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
   // A NUL byte never appears in a text listing; it marks an image, archive or other binary.
   if (bytes.subarray(0, 8192).includes(0)) {
