@@ -69,8 +69,10 @@ export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Prom
 
 /** The exit status for a finished command: --strict turns skipped input into status 4. */
 export function finish(ctx: Context, status: number, warnings: Warning[]): number {
-  if (status === EXIT.ok && ctx.strict && warnings.some((w) => !w.code.startsWith('cache-'))) {
-    err(`lit: ${warnings.length} warning(s) under --strict`);
+  // Cache trouble is lit's own business, not skipped input.
+  const skipped = warnings.filter((w) => !w.code.startsWith('cache-')).length;
+  if (status === EXIT.ok && ctx.strict && skipped > 0) {
+    err(`lit: ${skipped} warning${skipped === 1 ? '' : 's'} under --strict`);
     return EXIT.skipped;
   }
   return status;
