@@ -79,6 +79,12 @@ describe('a partial index', () => {
         const what = `${q} ${JSON.stringify(opts)}`;
         expect(got.map((r) => r.id), what).toEqual(want.map((r) => r.id));
         got.forEach((r, i) => expect(Math.abs(r.score - want[i]!.score), what).toBeLessThan(1e-9 * want[i]!.score));
+        // Holding only the searched field's postings changes nothing either.
+        const titleOnly = { ...opts, fields: ['title'] };
+        const gotTitle = searcher.partialIndex(terms.flatMap((t) => searcher.expand(t, true, 'fuzzy' in opts)), ['title']).search(q, titleOnly);
+        const wantTitle = full.search(q, titleOnly);
+        expect(gotTitle.map((r) => r.id), `${what} title`).toEqual(wantTitle.map((r) => r.id));
+        gotTitle.forEach((r, i) => expect(Math.abs(r.score - wantTitle[i]!.score), `${what} title`).toBeLessThan(1e-9 * wantTitle[i]!.score));
       }
     }
   });

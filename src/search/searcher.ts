@@ -157,14 +157,18 @@ export class Searcher {
   /**
    * A MiniSearch holding only the postings of the given terms, and only the documents those
    * postings name: BM25 reads the global document count and average lengths plus each matched
-   * document's own lengths, so the scores equal those of the full index.
+   * document's own lengths, so the scores equal those of the full index. Given `fields`, only
+   * those fields' postings are kept: a title search need not hold every paper whose abstract
+   * says "model", and BM25 counts a term's papers per field, so its scores do not change.
    */
-  partialIndex(terms: Iterable<string>): MiniSearch {
+  partialIndex(terms: Iterable<string>, fields?: Field[]): MiniSearch {
     const index: [string, Record<string, Record<string, number>>][] = [];
     const docs = new Set<string>();
+    const keep = fields && new Set(fields.map((f) => String(this.meta.fieldIds[f])));
     for (const t of new Set(terms)) {
-      const p = this.postings(t);
-      if (!p) continue;
+      let p = this.postings(t);
+      if (p && keep) p = Object.fromEntries(Object.entries(p).filter(([f]) => keep.has(f)));
+      if (!p || !Object.keys(p).length) continue;
       index.push([t, p]);
       for (const freqs of Object.values(p)) for (const d of Object.keys(freqs)) docs.add(d);
     }
@@ -193,7 +197,9 @@ export class Searcher {
     for (const w of q.words) for (const t of terms(w)) needed.push(...this.expand(t, true, fuzzy));
     for (const f of q.fields) for (const t of terms(f.value)) needed.push(...this.expand(t, !wholeWordField(f.field), fuzzy));
     for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
-    const ms = this.partialIndex(needed);
+    // A query of field terms alone (`author:liu`) reads only those fields' postings.
+    const fieldsOnly = !q.words.length && !q.phrases.length && !q.exclude.length && q.fields.length ? [...new Set(q.fields.map((f) => f.field))] : undefined;
+    const ms = this.partialIndex(needed, fieldsOnly);
     const base: SearchOptions = {
       boost: BOOST,
       prefix: prefixOption,
@@ -338,7 +344,7 @@ export class Searcher {
   titleMatches(text: string): Hit[] {
     const words = tokenize(text).map(processTerm).filter((t): t is string => t !== null);
     if (!words.length) return [];
-    const ms = this.partialIndex(words.flatMap((t) => this.expand(t, true, false)));
+    const ms = this.partialIndex(words.flatMap((t) => this.expand(t, true, false)), ['title']);
     const exact = titleKey(text);
     return ms
       .search(text, { fields: ['title'], combineWith: 'AND', prefix: prefixOption })
