@@ -56,7 +56,8 @@ function once(args, env) {
   const t = process.hrtime.bigint();
   const r = spawnSync(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  // Status 1 (nothing matched) is an answer for search; anything else means the figure is wrong.
+  if (r.status !== 0 && !(r.status === 1 && args.includes('search'))) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
 }
 
@@ -95,11 +96,14 @@ for (const [name, src] of cases) {
   rows.push([`\`lit index --rebuild\`: ${name}`, buildRuns, build.ms, build.ratio]);
   // One untimed run writes the start-up code cache and remembers the source hashes.
   once([process.execPath, BIN, ...src, 'search', 'pruning'], env);
+  // `show` by the whole title of the library's first paper, so every library is timed on a hit.
+  const listed = spawnSync(process.execPath, [BIN, ...src, 'list'], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const title = listed.stdout.split('\n')[0].split('\t')[2];
   for (const [label, args, n] of [
     ['`lit search pruning`', ['search', 'pruning'], runs],
     ['`lit search "curse of depth"`', ['search', 'curse of depth'], runs],
     ['`lit search --fuzzy sparsty`', ['search', '--fuzzy', 'sparsty'], quick ? 3 : 11],
-    ['`lit show "curse of depth"`', ['show', 'curse of depth'], quick ? 3 : 11],
+    ['`lit show` by the title of its first paper', ['show', title], quick ? 3 : 11],
   ]) {
     const t = time([process.execPath, BIN, ...src, ...args], env, n);
     rows.push([`${label}, cache present: ${name}`, n, t.ms, t.ratio]);
