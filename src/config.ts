@@ -28,12 +28,14 @@ export function findConfig(cwd: string, flag: string | undefined, env: NodeJS.Pr
     if (existsSync(f)) return f;
     if (path.dirname(dir) === dir) break;
   }
+  const f = userConfigPath(env);
+  return f && existsSync(f) ? f : null;
+}
+
+/** The user's own config file, $XDG_CONFIG_HOME/lit/config.yaml: it belongs to no one library. */
+export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string | null {
   const home = env.XDG_CONFIG_HOME || (env.HOME ? path.join(env.HOME, '.config') : null);
-  if (home) {
-    const f = path.join(home, 'lit', 'config.yaml');
-    if (existsSync(f)) return f;
-  }
-  return null;
+  return home ? path.join(home, 'lit', 'config.yaml') : null;
 }
 
 const KEYS: Record<string, string> = {

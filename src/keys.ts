@@ -47,27 +47,163 @@ export function baseKey(p: Pick<Paper, 'authorList' | 'year' | 'title' | 'abstra
   return key.replace(/[^A-Za-z0-9_:-]/g, '') || 'anon';
 }
 
+/** One line of the key register: a key handed out, and what recognises its paper next time. */
+export interface KeyLine {
+  key: string;
+  /** The build that handed it out: of two registered papers that turn out to be one, the earlier keeps its key. */
+  gen: number;
+  /** Set when this key now names another key's paper (the papers merged, or the key was changed). */
+  aliasOf: string | null;
+  /** Set by hand (`lit keys set`): `lit keys --rekey` leaves it alone. */
+  pinned: boolean;
+  /** Fingerprints of the paper's entries (see MergeResult.fingerprints). */
+  ids: string[];
+  /** For people reading the file; lit never matches on it. */
+  title: string;
+}
+
+/** What key assignment decided: every line the register should now hold, and the lines' owners. */
+export interface KeyAssignment {
+  lines: KeyLine[];
+  /** Index of the paper that holds each key this run (aliases included). */
+  owner: Map<string, number>;
+}
+
+const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Gives every paper a unique key. Papers that share a base key all get a suffix `a`, `b`, …
- * in order of (date, id). The order depends only on the clashing papers themselves, so a new
- * source never changes a key unless its papers clash with that key.
+ * Gives every paper a key, keeping every key the register already handed out:
+ * - a registered paper keeps its key whatever it gains (authors, a year, a title, sources);
+ * - papers that turn out to be one keep the earliest key; the others become its aliases;
+ * - a new paper gets the scheme's key, with a suffix `a`, `b`, … when that key is taken, and
+ *   new papers that clash with each other all get suffixes in order of date, then id;
+ * - lines of papers not in this library stay, so their keys are never handed out again.
+ * Pure: the register's lines in, the register's lines out.
  */
-export function assignKeys(papers: Paper[], scheme = DEFAULT_KEY_SCHEME): void {
-  const groups = new Map<string, Paper[]>();
-  for (const p of papers) {
-    const k = baseKey(p, scheme);
-    const g = groups.get(k);
-    if (g) g.push(p);
-    else groups.set(k, [p]);
+export function assignKeys(papers: Paper[], fingerprints: string[][], register: readonly KeyLine[] = [], scheme = DEFAULT_KEY_SCHEME): KeyAssignment {
+  const lines = register.map((l) => ({ ...l, ids: [...l.ids] }));
+  const byKey = new Map(lines.map((l) => [l.key, l]));
+  const byFp = new Map<string, KeyLine>();
+  for (const l of [...lines].sort((a, b) => a.gen - b.gen || byCode(a.key, b.key))) for (const fp of l.ids) if (!byFp.has(fp)) byFp.set(fp, l);
+  const gen = lines.reduce((m, l) => Math.max(m, l.gen), 0) + 1;
+  const order = papers.map((_, i) => i).sort((a, b) => byCode(papers[a]!.id, papers[b]!.id));
+
+  // 1. Which registered lines each paper's entries point at. A line two papers point at (a merge
+  // undone) stays with the paper that has the line's first fingerprint, else the lowest id.
+  const claims = new Map<KeyLine, number[]>();
+  for (const i of order) {
+    for (const l of new Set(fingerprints[i]!.map((fp) => byFp.get(fp)).filter((l): l is KeyLine => l !== undefined))) {
+      const c = claims.get(l);
+      if (c) c.push(i);
+      else claims.set(l, [i]);
+    }
   }
-  for (const [k, g] of groups) {
-    if (g.length === 1) {
-      g[0]!.key = k;
+  const matched = papers.map((): KeyLine[] => []);
+  for (const [l, who] of claims) {
+    const first = l.ids[0];
+    const winner = who.find((i) => first !== undefined && fingerprints[i]!.includes(first)) ?? who[0]!;
+    matched[winner]!.push(l);
+  }
+
+  // 2. A registered paper keeps the earliest of its lines; the rest become its aliases.
+  const owner = new Map<string, number>();
+  const fresh: number[] = [];
+  for (const i of order) {
+    const mine = matched[i]!.sort((a, b) => a.gen - b.gen || Number(a.aliasOf !== null) - Number(b.aliasOf !== null) || byCode(a.key, b.key));
+    const [keep, ...merged] = mine;
+    if (!keep) {
+      fresh.push(i);
       continue;
     }
-    g.sort((x, y) => (x.date ?? '').localeCompare(y.date ?? '') || x.id.localeCompare(y.id));
-    g.forEach((p, i) => (p.key = k + suffix(i)));
+    keep.aliasOf = null;
+    for (const l of merged) l.aliasOf = keep.key;
+    papers[i]!.key = keep.key;
+    owner.set(keep.key, i);
+    claimFingerprints(keep, mine, fingerprints[i]!, byFp);
+    keep.title = lineTitle(papers[i]!);
   }
+
+  // 3. New papers: the scheme's key, suffixed when any line (alias or not) already has it.
+  const keys = freshKeys(fresh.map((i) => papers[i]!), (k) => byKey.has(k), scheme);
+  fresh.forEach((i, n) => {
+    const key = keys[n]!;
+    const line: KeyLine = { key, gen, aliasOf: null, pinned: false, ids: [], title: lineTitle(papers[i]!) };
+    lines.push(line);
+    byKey.set(key, line);
+    claimFingerprints(line, [line], fingerprints[i]!, byFp);
+    papers[i]!.key = key;
+    owner.set(key, i);
+  });
+
+  // 4. Aliases: every line whose chain of aliasOf ends at a key a paper holds now.
+  for (const l of lines) {
+    if (l.aliasOf === null) continue;
+    let target: KeyLine | undefined = l;
+    const seen = new Set<KeyLine>();
+    while (target?.aliasOf != null && !seen.has(target)) {
+      seen.add(target);
+      target = byKey.get(target.aliasOf);
+    }
+    const i = target && target.aliasOf === null ? owner.get(target.key) : undefined;
+    if (i === undefined) continue;
+    papers[i]!.aliases.push(l.key);
+    owner.set(l.key, i);
+  }
+  for (const p of papers) p.aliases.sort(byCode);
+  return { lines: lines.sort((a, b) => byCode(a.key, b.key)), owner };
+}
+
+/**
+ * Keys for papers that have none, in their order: the scheme's key where it is free and
+ * nobody else here wants it, else that key with the first free suffix `a`, `b`, …, handed out
+ * in order of date, then id, so the result does not depend on the order sources were read in.
+ */
+export function freshKeys(papers: readonly Paper[], taken: (key: string) => boolean, scheme = DEFAULT_KEY_SCHEME): string[] {
+  const out: string[] = new Array(papers.length);
+  const groups = new Map<string, number[]>();
+  papers.forEach((p, i) => {
+    const k = baseKey(p, scheme);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const given = new Set<string>();
+  const used = (k: string) => taken(k) || given.has(k);
+  for (const [base, g] of [...groups].sort((a, b) => byCode(a[0], b[0]))) {
+    g.sort((x, y) => (papers[x]!.date ?? '').localeCompare(papers[y]!.date ?? '') || byCode(papers[x]!.id, papers[y]!.id));
+    let n = 0;
+    for (const i of g) {
+      let key = base;
+      if (g.length > 1 || used(base)) while (used((key = base + suffix(n++))));
+      given.add(key);
+      out[i] = key;
+    }
+  }
+  return out;
+}
+
+/**
+ * Points a paper's fingerprints at the line that keeps its key. Fingerprints of lines merged
+ * into it stay where they are, so that if the merge is undone each paper gets its own key back.
+ */
+function claimFingerprints(keep: KeyLine, mine: KeyLine[], fps: string[], byFp: Map<string, KeyLine>): void {
+  for (const fp of fps) {
+    const at = byFp.get(fp);
+    if (at && mine.includes(at)) continue;
+    if (at) at.ids = at.ids.filter((x) => x !== fp);
+    keep.ids.push(fp);
+    byFp.set(fp, keep);
+  }
+}
+
+/** The title as the register shows it: one line, no control characters. */
+export function lineTitle(p: Paper): string {
+  return (p.title ?? `(untitled) ${(p.abstract ?? '').split(/\s+/).slice(0, 8).join(' ')}`).replace(/[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** True for a key every reader accepts: BibTeX, biber and pandoc's `@key`. */
+export function isValidKey(key: string): boolean {
+  return key.length <= 100 && /^[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?$/.test(key);
 }
 
 /** a … z, then aa, ab, …: enough for any clash. */

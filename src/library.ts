@@ -17,6 +17,8 @@ export interface Library {
   files: FileReport[];
   entries: RawEntry[];
   papers: Paper[];
+  /** Per paper, what the key register recognises it by (MergeResult.fingerprints). */
+  fingerprints: string[][];
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
 }
@@ -58,17 +60,24 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
   return { reports, entries, warnings };
 }
 
-/** The whole library from already-found source files. */
-export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string, onProgress?: Progress): Library {
+/** Papers from already-found source files, merged but not yet keyed. */
+export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress): Library {
   const parsed = parseFiles(files, onProgress);
   onProgress?.(`merging ${parsed.entries.length} entries`);
   const merged = mergeEntries(parsed.entries);
-  assignKeys(merged.papers, keyScheme);
   return {
     files: parsed.reports,
     entries: parsed.entries,
     papers: merged.papers,
+    fingerprints: merged.fingerprints,
     reasons: merged.reasons,
     warnings: [...readWarnings, ...parsed.warnings, ...merged.warnings],
   };
+}
+
+/** The whole library, keyed as a first run with an empty key register would key it. */
+export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string, onProgress?: Progress): Library {
+  const lib = readLibrary(files, readWarnings, onProgress);
+  assignKeys(lib.papers, lib.fingerprints, [], keyScheme);
+  return lib;
 }

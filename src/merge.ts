@@ -30,6 +30,11 @@ const MAX_BUCKET = 64;
 
 export interface MergeResult {
   papers: Paper[];
+  /**
+   * Per paper (same order), the ids its entries would have on their own: what the key register
+   * recognises a paper by across runs, when it gains a title or swallows another paper.
+   */
+  fingerprints: string[][];
   /** Reasons per paper id, only for papers merged from two or more entries. */
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
@@ -189,6 +194,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     else groups.set(r, [i]);
   });
   const papers: Paper[] = [];
+  const fingerprints: string[][] = [];
   const reasons = new Map<string, MergeReason[]>();
   const rootToId = new Map<number, string>();
   const seenIds = new Set<string>();
@@ -201,6 +207,9 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     seenIds.add(id);
     rootToId.set(root, id);
     papers.push(paper);
+    // An entry with neither title nor abstract has no identity of its own; the paper's id stands in.
+    const own = members.flatMap((i) => (entries[i]!.title || entries[i]!.abstract ? [paperId(entries[i]!.title, entries[i]!.abstract)] : []));
+    fingerprints.push([...new Set([id, ...own])]);
   }
   for (const { a, b, reason } of edges) {
     const id = rootToId.get(uf.find(a))!;
@@ -208,7 +217,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     list.push({ ...reason, a: ref(entries[a]!), b: ref(entries[b]!) });
     reasons.set(id, list);
   }
-  return { papers, reasons, warnings };
+  return { papers, fingerprints, reasons, warnings };
 }
 
 /** Picks the candidate with the highest score; earlier entries win ties. */
@@ -270,6 +279,7 @@ function buildPaper(members: RawEntry[]): Paper {
   return {
     id: paperId(title, abstract),
     key: '',
+    aliases: [],
     title,
     authors: authorList.map(displayName),
     authorList,

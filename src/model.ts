@@ -71,6 +71,8 @@ export type ProvenanceField =
 export interface Paper {
   id: string;
   key: string;
+  /** Keys this paper had before: merged papers' keys and keys changed by hand; they still name it. */
+  aliases: string[];
   title: string | null;
   authors: string[];
   authorList: Author[];

@@ -1,6 +1,7 @@
 // Opening the library: find the sources, use the cache when it matches, else build and save it.
 import { existsSync } from 'node:fs';
 import { cacheFile, cacheKey, openHashMemo, writeCache } from './cache.js';
+import { registerStamp } from './register.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
 import { Searcher } from './search/searcher.js';
@@ -14,6 +15,8 @@ export interface OpenOptions {
   cwd: string;
   rebuild?: boolean;
   keyScheme?: string;
+  /** The key register (src/register.ts): read and written only when the index is built. */
+  registerFile: string;
   /** Told as slow work advances, so the CLI can show progress. */
   onProgress?: Progress;
 }
@@ -33,7 +36,10 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   const found = await findSources(opts.sources, opts.cwd, memo);
   // Remembering hashes only saves time; a cache folder that cannot be written costs nothing here.
   await memo?.save().catch(() => undefined);
-  const key = cacheKey(found.files, VERSION, `${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}`);
+  // The register's stamp is in the key: `lit keys set`, or a register brought in by git, keys
+  // the library anew, and one stat is all it costs a cached search.
+  const keyFor = () => cacheKey(found.files, VERSION, `${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}\n${opts.registerFile}\n${registerStamp(opts.registerFile)}`);
+  const key = keyFor();
   const file = cacheFile(opts.cacheDir, key);
   const cacheWarnings: Warning[] = [];
 
@@ -51,17 +57,28 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   }
 
   // Heavy modules load only here, when the cache cannot answer.
-  const [{ buildLibrary }, { buildStore }] = await Promise.all([import('./library.js'), import('./search/build.js')]);
-  const lib = buildLibrary(found.files, [], opts.keyScheme, opts.onProgress);
-  const data = buildStore(lib, { litVersion: VERSION, key }, opts.onProgress);
+  const [{ readLibrary }, { buildStore }, { assignKeys }, { updateRegister }] = await Promise.all([
+    import('./library.js'),
+    import('./search/build.js'),
+    import('./keys.js'),
+    import('./register.js'),
+  ]);
+  const lib = readLibrary(found.files, [], opts.onProgress);
+  opts.onProgress?.('assigning citation keys');
+  const keyed = await updateRegister(opts.registerFile, (current) => ({ lines: assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme).lines, result: null }));
+  lib.warnings.push(...keyed.warnings);
+  // Keying may have written the register, and so changed its stamp: store under the new key.
+  const builtKey = keyFor();
+  const builtFile = cacheFile(opts.cacheDir, builtKey);
+  const data = buildStore(lib, { litVersion: VERSION, key: builtKey }, opts.onProgress);
   opts.onProgress?.('writing the cache');
   try {
-    await writeCache(file, data);
+    await writeCache(builtFile, data);
   } catch (err) {
-    cacheWarnings.push({ code: 'cache-unwritable', file, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
+    cacheWarnings.push({ code: 'cache-unwritable', file: builtFile, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
   }
   const searcher = new Searcher(StoreReader.fromBuffer(data));
-  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, cachePath: file };
+  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, cachePath: builtFile };
 }
 
 function isFsError(err: unknown): boolean {

@@ -232,7 +232,7 @@ describe('the cache', () => {
     const { spawn } = await import('node:child_process');
     const runOne = () =>
       new Promise<string>((resolve) => {
-        const p = spawn(process.execPath, [path.join(ROOT, 'bin/lit.js'), 'list', '--json'], { env: { ...process.env, LIT_CACHE_DIR: cacheDir } });
+        const p = spawn(process.execPath, [path.join(ROOT, 'bin/lit.js'), 'list', '--json'], { env: { ...process.env, LIT_CACHE_DIR: cacheDir, XDG_DATA_HOME: `${cacheDir}-data` } });
         let out = '';
         p.stdout.on('data', (d) => (out += d));
         p.on('close', () => resolve(out));

@@ -155,10 +155,10 @@ describe('lit export', () => {
     const items = JSON.parse(lit(['export', '--format', 'csl-json', 'pruning'], { cacheDir }).stdout);
     expect(items.map((i: { id: string }) => i.id)).toEqual(keys);
   });
-  it('exports the ids read from stdin with -, and names the unknown ones', () => {
+  it('exports the ids read from stdin with -, names the unknown ones and exits 1 for them', () => {
     const ids = lit(['search', 'pruning', '--format', 'ids', '--limit', '3'], { cacheDir }).stdout;
     const r = lit(['export', '--format', 'bibtex', '-'], { cacheDir, input: `${ids}nosuchkey\n` });
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     expect(r.stdout.match(/^@misc\{/gm)).toHaveLength(3);
     expect(r.stderr).toMatch(/no paper has the id or key "nosuchkey"/);
   });

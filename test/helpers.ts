@@ -46,12 +46,34 @@ export interface LitRun {
   stderr: string;
 }
 
-/** Runs the built lit binary with its own cache folder, no terminal and no colour. */
-export function lit(args: string[], opts: { cacheDir?: string; cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): LitRun {
-  const cacheDir = opts.cacheDir ?? tempDir('lit-cache-');
-  const env: NodeJS.ProcessEnv = { ...process.env, LIT_CACHE_DIR: cacheDir, NO_COLOR: '', FORCE_COLOR: undefined, XDG_CONFIG_HOME: path.join(cacheDir, 'no-config'), ...opts.env };
+export interface LitOptions {
+  cacheDir?: string;
+  /** The data folder, where the key register lives when there is no lit.config.yaml; default: beside the cache folder. */
+  dataDir?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+}
+
+/** The environment lit runs in for a test: its own cache, data and config folders, no colour. */
+export function litEnv(opts: LitOptions & { cacheDir: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LIT_CACHE_DIR: opts.cacheDir,
+    XDG_DATA_HOME: opts.dataDir ?? `${opts.cacheDir}-data`,
+    NO_COLOR: '',
+    XDG_CONFIG_HOME: path.join(opts.cacheDir, 'no-config'),
+    ...opts.env,
+  };
   delete env.FORCE_COLOR;
   if (opts.env?.FORCE_COLOR !== undefined) env.FORCE_COLOR = opts.env.FORCE_COLOR;
+  return env;
+}
+
+/** Runs the built lit binary with its own cache and data folders, no terminal and no colour. */
+export function lit(args: string[], opts: LitOptions = {}): LitRun {
+  const cacheDir = opts.cacheDir ?? tempDir('lit-cache-');
+  const env = litEnv({ ...opts, cacheDir });
   const o: SpawnSyncOptions = { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8', input: opts.input ?? '', maxBuffer: 64 * 1024 * 1024 };
   const r = spawnSync(process.execPath, [BIN, ...args], o);
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };

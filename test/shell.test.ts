@@ -15,7 +15,7 @@ function sh(line: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync('bash', ['-o', 'pipefail', '-c', line], {
     cwd: tempDir('lit-cwd-'),
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LIT_CACHE_DIR: tempDir(), NO_COLOR: '', FORCE_COLOR: '', ...env },
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '', FORCE_COLOR: '', ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -25,7 +25,7 @@ function onTerminal(args: string, env: Record<string, string> = {}) {
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
   return spawnSync('script', ['-qec', `stty cols 120; ${vars} "${process.execPath}" "${BIN}" ${args}`, '/dev/null'], {
     encoding: 'utf8',
-    env: { ...process.env, LIT_CACHE_DIR: tempDir(), NO_COLOR: '', FORCE_COLOR: '' },
+    env: { ...process.env, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '', FORCE_COLOR: '' },
   }).stdout;
 }
 

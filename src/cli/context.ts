@@ -1,16 +1,19 @@
 // What every command needs: resolved options (flags over config over defaults) and the library.
 import { cacheDir } from '../cache.js';
-import { findConfig, loadConfig, type Config } from '../config.js';
+import { findConfig, loadConfig, userConfigPath, type Config } from '../config.js';
 import { EXIT } from '../errors.js';
 import { OUTPUT_FORMATS } from '../format/index.js';
 import type { Progress, Warning } from '../model.js';
 import { openLibrary, type OpenLibrary } from '../open.js';
+import { registerPath } from '../register.js';
 import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
 
 
 export interface Context {
   sources: string[];
   cacheDir: string;
+  /** The key register: beside a project's lit.config.yaml, else in the user's data folder. */
+  registerFile: string;
   config: Config;
   term: Terminal;
   quiet: boolean;
@@ -37,6 +40,7 @@ export async function makeContext(flags: GlobalFlags): Promise<Context> {
   return {
     sources: flags.source ?? config.sources ?? [],
     cacheDir: cacheDir(flags.cacheDir ?? config.cacheDir),
+    registerFile: registerPath(file && file !== userConfigPath() ? file : null),
     config,
     term: detectTerminal(flags.color === false),
     quiet: Boolean(flags.quiet),
@@ -60,7 +64,7 @@ export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Prom
     shown = true;
   };
   const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;
-  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, onProgress });
+  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
   reportWarnings(lib.warnings, ctx.quiet);

@@ -8,11 +8,11 @@ import { err, flushStdout } from './output.js';
 
 export const EXIT_HELP = `Exit status:
   0  success (search and similar: something matched)
-  1  nothing matched
+  1  nothing matched; export: a cited or named key the library lacks (the rest is written)
   2  usage error: bad option or query, a source that does not exist, a bad config file
   3  lit show: the words match several papers about equally (they are listed)
   4  --strict: some input was skipped or could not be used (see the warnings)
-  5  the output file could not be written`;
+  5  a file could not be written or read: the output file, the key register`;
 
 
 // Each command types its own options; commander has checked them against the definitions here.
@@ -38,6 +38,9 @@ function lazy(load: () => Promise<{ run: Action }>) {
   };
 }
 
+/** Collects a repeatable option's values. */
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
 /** --limit and --all, shared by the commands that rank. */
 function limitOptions(cmd: Command): Command {
   return cmd.option('-n, --limit <n>', 'at most this many results (default 10)').option('-a, --all', 'every result');
@@ -59,7 +62,7 @@ export function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`lit: ${s.replace(/^error: /, '')}`) })
     .description('Index your paper listings and search them from the shell.')
     .version(VERSION, '-V, --version')
-    .option('-s, --source <path>', 'file, folder or glob to read (repeatable; default: the bundled seeds)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-s, --source <path>', 'file, folder or glob to read (repeatable; default: the bundled seeds)', collect)
     .option('--cache-dir <dir>', 'where the index is cached (default: $LIT_CACHE_DIR, $XDG_CACHE_HOME/lit, ~/.cache/lit)')
     .option('--config <file>', 'config file (default: lit.config.yaml here or above, else $XDG_CONFIG_HOME/lit/config.yaml)')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
@@ -112,6 +115,8 @@ Query syntax:
   "curse of depth"      the phrase as written (case and accents aside)
   author:liu            an author named Liu       year:2024  year:2023..2025
   category:LG  org:google  title:sparse  abstract:moe
+  key:sun2025curse      that paper (a key or alias; several key: or id: select them all)
+  id:3d4c6b             papers whose id starts so   -key:sun2025curse leaves it out
   -word  -"a phrase"    leave out papers with it (quote the query so the shell passes it whole)
 
 Examples:
@@ -124,26 +129,65 @@ Examples:
 
   outputOptions(p.command('show'))
     .description('one paper in full, with every source it came from')
-    .argument('<id...>', 'id, citation key, or words of the title')
-    .addHelpText('after', '\nExamples:\n  lit show "curse of depth"\n  lit show sun2025curse --json\n  lit show sun2025curse --format bibtex')
+    .argument('<paper...>', 'keys, aliases or ids (each paper named), else words of one title')
+    .addHelpText('after', '\nExamples:\n  lit show "curse of depth"\n  lit show sun2025curse --json\n  lit show sun2025curse huang2025spam\n  lit show 3d4c6b     (an id\'s first six or more digits)\n  lit show sun2025curse --format bibtex')
     .action(lazy(() => import('./commands/show.js')));
 
   limitOptions(outputOptions(p.command('similar')))
     .description('papers most like one (by title and abstract)')
-    .argument('<id...>', 'id, citation key, or words of the title')
-    .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids')
+    .argument('<paper...>', 'keys, aliases or ids (papers like all of them), else words of one title')
+    .addHelpText('after', '\nExamples:\n  lit similar "curse of depth"\n  lit similar sun2025curse --format ids\n  lit similar sun2025curse huang2025spam')
     .action(lazy(() => import('./commands/similar.js')));
 
   p.command('export')
     .description('write papers in a format other tools read')
-    .argument('[query...]', 'only papers matching this query (search syntax); `-` reads ids or keys from stdin')
+    .argument('[query...]', 'keys, aliases or ids (exactly those papers), else a search query; `-` reads keys or ids from stdin')
     .addOption(new Option('-f, --format <name>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
-    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .option('-o, --output <file>', 'write to this file (atomically; left alone when unchanged) instead of stdout')
+    .option('--aux <file>', "exactly the papers a LaTeX run cited (its .aux file; repeatable)", collect)
+    .option('--cited <file>', 'exactly the papers a Markdown file cites with pandoc [@key] citations (repeatable)', collect)
     .addHelpText(
       'after',
-      '\nExamples:\n  lit export --format bibtex > refs.bib\n  lit export --format csl-json author:liu -o liu.json\n  lit search pruning --format ids | lit export --format ris -',
+      `
+A cited key the library lacks is a warning naming the file and line: every paper it has is
+still written, and the exit status is 1.
+
+Examples:
+  lit export --format bibtex > refs.bib
+  lit export --format bibtex sun2025curse huang2025spam
+  lit export --format bibtex --aux paper.aux -o refs.bib
+  lit export --format csl-json --cited notes.md -o refs.json
+  lit export --format csl-json author:liu -o liu.json
+  lit search pruning --all --format ids | lit export --format ris -`,
     )
     .action(lazy(() => import('./commands/export.js')));
+
+  const keys = p
+    .command('keys')
+    .description('the citation keys lit has handed out: key, aliases and title')
+    .option('--json', 'as JSON')
+    .option('--prune', 'forget the keys of papers the library no longer has')
+    .option('--rekey', 'compute every key again from the key scheme (keys set by hand stay), printing old and new')
+    .addHelpText(
+      'after',
+      `
+Keys are kept in a register (lit.keys) beside lit.config.yaml, else in
+$XDG_DATA_HOME/lit (~/.local/share/lit): a paper keeps its key whatever it gains.
+
+Examples:
+  lit keys
+  lit keys --json | jq -r '.[] | select(.aliases | length > 0) | .key'
+  lit keys set sun2025curse sun2025depth
+  lit keys --prune`,
+    )
+    .action(lazy(() => import('./commands/keys.js')));
+  keys
+    .command('set')
+    .description('give a paper a key of your choosing; its old key stays an alias')
+    .argument('<paper>', 'key, alias, id, or title words in quotes')
+    .argument('<key>', 'the new key: letters, digits and _ : . + / - inside')
+    .addHelpText('after', '\nExamples:\n  lit keys set sun2025curse sun2025depth\n  lit keys set "curse of depth" sun2025depth')
+    .action(lazy(() => import('./commands/keys.js').then((m) => ({ run: m.runSet }))));
 
   const cache = p.command('cache').description('the on-disk index cache');
   cache

@@ -28,7 +28,7 @@ export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 
     paperStarts[sid] = off;
     off += b.length;
     lines.push(b);
-    names.push([p.id, sid], [p.key, sid]);
+    names.push([p.id, sid], [p.key, sid], ...p.aliases.map((a): [string, number] => [a, sid]));
   });
   names.sort((a, b) => byCodeUnit(a[0], b[0]));
 

@@ -17,6 +17,14 @@ export interface Query {
   /** Words or phrases whose papers are left out. */
   exclude: string[];
   year: { from: number; to: number } | null;
+  /** `key:` (a key or alias, exactly) and `id:` (an id or its first digits): several select all of them. */
+  names: NameTerm[];
+}
+
+export interface NameTerm {
+  field: 'key' | 'id';
+  value: string;
+  negate: boolean;
 }
 
 const FIELD_NAMES: Record<string, Field> = {
@@ -32,7 +40,7 @@ const FIELD_NAMES: Record<string, Field> = {
 };
 
 /** The field names a query may use, for help and completion. */
-export const QUERY_FIELDS = ['author', 'title', 'abstract', 'category', 'org', 'year'];
+export const QUERY_FIELDS = ['author', 'title', 'abstract', 'category', 'org', 'year', 'key', 'id'];
 
 function parseYear(v: string): { from: number; to: number } {
   const m = /^(\d{4})?(?:(\.\.)(\d{4})?)?$/.exec(v);
@@ -45,7 +53,7 @@ function parseYear(v: string): { from: number; to: number } {
 
 /** Parses the words of a query as typed (the shell has already split them). */
 export function parseQuery(input: string): Query {
-  const q: Query = { words: [], phrases: [], fields: [], exclude: [], year: null };
+  const q: Query = { words: [], phrases: [], fields: [], exclude: [], year: null, names: [] };
   // -? then field: then a quoted or bare value, or a quoted phrase, or a bare word.
   const re = /(-)?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g;
   for (const m of input.matchAll(re)) {
@@ -53,12 +61,14 @@ export function parseQuery(input: string): Query {
     let field = rawField?.toLowerCase();
     let value = quoted ?? bare ?? '';
     // `SoS1:` or `http:` are words, not fields: only known names make a field.
-    if (field && !(field in FIELD_NAMES) && field !== 'year') {
+    if (field && !(field in FIELD_NAMES) && field !== 'year' && field !== 'key' && field !== 'id') {
       value = `${rawField}:${value}`;
       field = undefined;
     }
     if (!value.trim()) continue;
-    if (field === 'year') {
+    if (field === 'key' || field === 'id') {
+      q.names.push({ field, value: field === 'id' ? value.toLowerCase() : value, negate: Boolean(neg) });
+    } else if (field === 'year') {
       if (neg) throw new LitError('bad-query', `-year:${value}: a year cannot be excluded; use a range such as year:..2022`, EXIT.usage);
       q.year = parseYear(value);
     } else if (neg) q.exclude.push(value);
@@ -71,5 +81,5 @@ export function parseQuery(input: string): Query {
 
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: Query): boolean {
-  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length;
+  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.names.length;
 }

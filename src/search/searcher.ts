@@ -14,6 +14,9 @@ export interface Hit {
   matched: number;
 }
 
+// Paper ids as merge.ts makes them: 12 hex digits, with `-2`… on a hash collision.
+const PAPER_ID = /^[0-9a-f]{12}(-\d+)?$/;
+
 // Prefix matching from three letters on: `prun` finds `pruning`, but `a` does not find everything.
 const PREFIX_MIN = 3;
 // Typo tolerance with --fuzzy: one edit in five letters, as MiniSearch counts it.
@@ -121,11 +124,21 @@ export class Searcher {
     return out;
   }
 
-  /** Short id of a paper id or citation key. */
+  /** Short id of a paper id, citation key or alias. */
   lookup(idOrKey: string): number | undefined {
     const l = (this._lookup ??= this.store.json<Lookup>('lookup'));
     const i = lowerBound(l.names, idOrKey);
     return l.names[i] === idOrKey ? l.sids[i] : undefined;
+  }
+
+  /** Short ids of the papers whose id starts with these hex digits. */
+  idsWithPrefix(prefix: string): number[] {
+    const l = (this._lookup ??= this.store.json<Lookup>('lookup'));
+    const out = new Set<number>();
+    for (let i = lowerBound(l.names, prefix); i < l.names.length && l.names[i]!.startsWith(prefix); i++) {
+      if (PAPER_ID.test(l.names[i]!)) out.add(l.sids[i]!);
+    }
+    return [...out];
   }
 
   private postings(term: string): Record<string, Record<string, number>> | null {
@@ -253,15 +266,23 @@ export class Searcher {
       if (len > 0 && n > 0) v.score *= 1 + Math.min(1, n / len);
     }
     const hasWords = q.words.some((w) => terms(w).length > 0);
+    const named = this.named(q);
     let hits: Hit[];
     const req = required as Map<number, number> | null;
     if (hasWords) {
       hits = [...scores].filter(([sid]) => !req || req.has(sid)).map(([sid, v]) => ({ sid, score: v.score + (req?.get(sid) ?? 0), matched: v.matched }));
     } else if (req) {
       hits = [...req].map(([sid, score]) => ({ sid, score, matched: 0 }));
+    } else if (named.include) {
+      hits = named.include.map((sid) => ({ sid, score: 0, matched: 0 }));
     } else {
       hits = Array.from({ length: this.size }, (_, sid) => ({ sid, score: 0, matched: 0 }));
     }
+    if (named.include) {
+      const keep = new Set(named.include);
+      hits = hits.filter((h) => keep.has(h.sid));
+    }
+    if (named.exclude.size) hits = hits.filter((h) => !named.exclude.has(h.sid));
 
     if (q.year) {
       const { from, to } = q.year;
@@ -276,8 +297,26 @@ export class Searcher {
       const multi = want.includes(' ');
       hits = hits.filter((h) => !m.has(h.sid) || (multi && !this.containsPhrase(h.sid, want)));
     }
+    // Papers named by key or id alone come in the order they were named.
+    if (!hasWords && !req && named.include) return hits;
     const dated = !hasWords && !req;
     return hits.sort((a, b) => b.matched - a.matched || b.score - a.score || (dated ? (this.year(b.sid) ?? 0) - (this.year(a.sid) ?? 0) : 0) || a.sid - b.sid);
+  }
+
+  /** The papers `key:` and `id:` terms select and leave out; `include` is null when none selects. */
+  private named(q: Query): { include: number[] | null; exclude: Set<number> } {
+    const include = new Set<number>();
+    const exclude = new Set<number>();
+    let selects = false;
+    for (const n of q.names) {
+      const sids = n.field === 'key' ? [this.lookup(n.value)].filter((x): x is number => x !== undefined) : this.idsWithPrefix(n.value);
+      if (n.negate) for (const s of sids) exclude.add(s);
+      else {
+        selects = true;
+        for (const s of sids) include.add(s);
+      }
+    }
+    return { include: selects ? [...include] : null, exclude };
   }
 
   private containsPhrase(sid: number, want: string): boolean {
@@ -312,16 +351,19 @@ export class Searcher {
     return changed ? parts.join(' ') : null;
   }
 
-  /** Papers most like one: its most distinctive title and abstract terms, searched together. */
-  similar(sid: number): Hit[] {
-    const p = this.paper(sid);
+  /** Papers most like some: their most distinctive title and abstract terms, searched together. */
+  similar(sids: number[]): Hit[] {
     const tf = new Map<string, number>();
-    for (const [field, weight] of [['title', 3], ['abstract', 1]] as const) {
-      for (const w of tokenize(fieldText(p, field))) {
-        const t = processTerm(w);
-        if (t && t.length > 2 && !/^\d+$/.test(t)) tf.set(t, (tf.get(t) ?? 0) + weight);
+    for (const sid of sids) {
+      const p = this.paper(sid);
+      for (const [field, weight] of [['title', 3], ['abstract', 1]] as const) {
+        for (const w of tokenize(fieldText(p, field))) {
+          const t = processTerm(w);
+          if (t && t.length > 2 && !/^\d+$/.test(t)) tf.set(t, (tf.get(t) ?? 0) + weight);
+        }
       }
     }
+    const given = new Set(sids);
     const n = this.size;
     const v = this.vocab;
     const ranked = [...tf]
@@ -336,7 +378,7 @@ export class Searcher {
     const fields: Field[] = ['title', 'abstract'];
     return ms
       .search(ranked.map((r) => r.t).join(' '), { boost: BOOST, fields, combineWith: 'OR' })
-      .filter((r) => r.id !== sid)
+      .filter((r) => !given.has(r.id as number))
       .map((r) => ({ sid: r.id as number, score: r.score, matched: r.queryTerms.length }));
   }
 

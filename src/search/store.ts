@@ -12,7 +12,7 @@ import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 5;
+export const STORE_VERSION = 6;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -55,7 +55,7 @@ export interface Vocab {
 /** The commonest word each term came from, where it differs (`prune` ← `pruning`): read only for "did you mean". */
 export type Surface = Record<string, string>;
 
-/** Paper ids and citation keys, sorted, with the short id of each: read only to resolve an id. */
+/** Paper ids, citation keys and their aliases, sorted, with the short id of each: read only to resolve an id. */
 export interface Lookup {
   names: string[];
   sids: number[];

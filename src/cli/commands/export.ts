@@ -1,11 +1,23 @@
-// `lit export`: the library, a query's hits, or the ids on stdin, in a format other tools read.
+// `lit export`: the library, a query's hits, papers named by key, the ids on stdin, or exactly
+// what a document cites, in a format other tools read.
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../atomic.js';
+import { auxCitations, markdownCitations, type Cited } from '../../cited.js';
 import { EXIT, LitError } from '../../errors.js';
 import { formatPapers } from '../../format/index.js';
-import type { Paper } from '../../model.js';
+import type { Paper, Warning } from '../../model.js';
 import { isEmptyQuery, parseQuery } from '../../search/query.js';
+import type { Searcher } from '../../search/searcher.js';
 import { finish, open, type Context } from '../context.js';
-import { err, out } from '../output.js';
+import { err, formatWarning, out, reportWarnings } from '../output.js';
+import { lookupName, noteAlias, resolveNames } from './resolve.js';
+
+export interface ExportOptions {
+  format: string;
+  output?: string;
+  aux?: string[];
+  cited?: string[];
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -13,34 +25,92 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes the output file atomically; a failure is exit status 5, naming the file. */
-async function writeOutput(file: string, text: string): Promise<void> {
+/**
+ * Writes the output file atomically, unless it already holds exactly these bytes: an unchanged
+ * refs.bib keeps its mtime, so latexmk does not rebuild. A failure is exit status 5, naming the file.
+ */
+async function writeOutput(file: string, text: string): Promise<boolean> {
+  const bytes = Buffer.from(text);
   try {
-    await writeFileAtomic(file, text);
+    if (readFileSync(file).equals(bytes)) return false;
+  } catch {
+    // Missing or unreadable: write it.
+  }
+  try {
+    await writeFileAtomic(file, bytes, { durable: true });
+    return true;
   } catch (e) {
     throw new LitError('write-failed', `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.io);
   }
 }
 
-export async function run(ctx: Context, args: string[], opts: { format: string; output?: string }): Promise<number> {
+/** The papers a document cites, in order of first citation; a key the library lacks is a warning at its line. */
+function citedPapers(s: Searcher, opts: ExportOptions): { papers: Paper[]; warnings: Warning[] } {
+  const all: Cited = { citations: [], all: false, warnings: [] };
+  for (const f of opts.aux ?? []) auxCitations(f, all);
+  for (const f of opts.cited ?? []) {
+    const c = markdownCitations(f);
+    all.citations.push(...c.citations);
+  }
+  const warnings = [...all.warnings];
+  if (all.all) return { papers: s.allPapers(), warnings };
+  const sids = new Set<number>();
+  const told = new Set<string>();
+  for (const c of all.citations) {
+    const sid = s.lookup(c.key);
+    if (sid === undefined) {
+      if (!told.has(c.key)) warnings.push({ code: 'unknown-citation', file: c.file, line: c.line, message: `cites ${c.key}, which the library does not have` });
+    } else {
+      if (!told.has(c.key)) noteAlias(s, c.key, sid, `${c.file}:${c.line}: `);
+      sids.add(sid);
+    }
+    told.add(c.key);
+  }
+  return { papers: [...sids].map((sid) => s.paper(sid)), warnings };
+}
+
+export async function run(ctx: Context, args: string[], opts: ExportOptions): Promise<number> {
+  const fromDocs = Boolean(opts.aux?.length || opts.cited?.length);
+  if (fromDocs && args.length) throw new LitError('bad-usage', '--aux and --cited choose the papers themselves; give no query with them', EXIT.usage);
   const lib = await open(ctx);
   const s = lib.searcher;
   let papers: Paper[];
-  if (args.length === 1 && args[0] === '-') {
+  let missing = 0;
+  if (fromDocs) {
+    const cited = citedPapers(s, opts);
+    papers = cited.papers;
+    missing = cited.warnings.filter((w) => w.code === 'unknown-citation').length;
+    reportWarnings(cited.warnings, ctx.quiet);
+    lib.warnings.push(...cited.warnings);
+  } else if (args.length === 1 && args[0] === '-') {
     // Ids or keys, one per line (or separated by any white space), as `--format ids` prints them.
     const wanted = (await readStdin()).split(/\s+/).filter(Boolean);
-    const unknown = wanted.filter((w) => s.lookup(w) === undefined);
-    for (const u of unknown) err(`lit: warning: stdin: no paper has the id or key ${JSON.stringify(u)}; left out [unknown-id]`);
-    papers = [...new Set(wanted.map((w) => s.lookup(w)).filter((x): x is number => x !== undefined))].map((sid) => s.paper(sid));
+    const sids = new Set<number>();
+    for (const w of wanted) {
+      const sid = lookupName(s, w);
+      if (sid === undefined) {
+        const warning: Warning = { code: 'unknown-id', file: 'stdin', message: `no paper has the id or key ${JSON.stringify(w)}; left out` };
+        if (!ctx.quiet) err(formatWarning(warning));
+        lib.warnings.push(warning);
+        missing++;
+      } else {
+        noteAlias(s, w, sid);
+        sids.add(sid);
+      }
+    }
+    papers = [...sids].map((sid) => s.paper(sid));
     if (!papers.length) {
       err('lit: no papers to export');
       return EXIT.noMatch;
     }
-    if (unknown.length) lib.warnings.push({ code: 'unknown-id', message: `${unknown.length} unknown ids` });
   } else if (args.length) {
-    const query = parseQuery(args.join(' '));
-    if (isEmptyQuery(query)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
-    papers = s.search(query).map((h) => s.paper(h.sid));
+    const named = resolveNames(s, args);
+    if (named) papers = named.map((sid) => s.paper(sid));
+    else {
+      const query = parseQuery(args.join(' '));
+      if (isEmptyQuery(query)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
+      papers = s.search(query).map((h) => s.paper(h.sid));
+    }
     if (!papers.length) {
       err(`lit: no match for ${JSON.stringify(args.join(' '))}`);
       return finish(ctx, EXIT.noMatch, lib.warnings);
@@ -49,9 +119,11 @@ export async function run(ctx: Context, args: string[], opts: { format: string; 
     papers = s.allPapers();
   }
   const text = (await formatPapers(opts.format, papers))!;
+  const count = `${papers.length} paper${papers.length === 1 ? '' : 's'}`;
   if (opts.output) {
-    await writeOutput(opts.output, text);
-    err(`lit: wrote ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${opts.output}`);
+    if (await writeOutput(opts.output, text)) err(`lit: wrote ${count} to ${opts.output}`);
+    else err(`lit: ${opts.output} unchanged (${count})`);
   } else out(text);
-  return finish(ctx, EXIT.ok, lib.warnings);
+  // Every paper the library has was written; a citation it lacks still fails the run, as grep does.
+  return finish(ctx, missing ? EXIT.noMatch : EXIT.ok, lib.warnings);
 }

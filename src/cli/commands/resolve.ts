@@ -1,27 +1,76 @@
-// Finding the one paper a user means: an exact id or key, else the best title match.
+// Finding the papers a user means: exact keys, aliases and ids, else the best title match.
 import { EXIT, LitError } from '../../errors.js';
 import type { Searcher } from '../../search/searcher.js';
+import { err } from '../output.js';
 import { firstAuthor } from '../render.js';
 
 // Two titles scoring within this ratio match "about equally": listing beats guessing.
 const AMBIGUOUS = 0.9;
+// Shorter hex runs are words as often as ids (`cafe`, `2024`); six digits name one paper in millions.
+const ID_PREFIX_MIN = 6;
+
+function candidates(searcher: Searcher, sids: number[]): string {
+  return sids
+    .slice(0, 10)
+    .map((sid) => {
+      const p = searcher.paper(sid);
+      return `  ${p.key}\t${p.year ?? ''}\t${p.title ?? '(untitled)'}\t${firstAuthor(p)}`;
+    })
+    .join('\n');
+}
+
+/** The one paper a name (key, alias, id, or id prefix of six or more hex digits) names, if any. */
+export function lookupName(searcher: Searcher, name: string): number | undefined {
+  const exact = searcher.lookup(name);
+  if (exact !== undefined || name.length < ID_PREFIX_MIN || !/^[0-9a-f]+$/.test(name)) return exact;
+  const sids = searcher.idsWithPrefix(name);
+  if (sids.length > 1) throw new LitError('ambiguous', `id ${name} is the start of ${sids.length} papers' ids; give more of it:\n${candidates(searcher, sids)}`, EXIT.ambiguous);
+  return sids[0];
+}
+
+/** Says once on stderr that a name was an alias, and which key the paper has now. */
+export function noteAlias(searcher: Searcher, name: string, sid: number, where = ''): void {
+  const p = searcher.paper(sid);
+  if (name !== p.key && p.aliases.includes(name)) err(`lit: note: ${where}${name} is an alias; the paper's key is now ${p.key}`);
+}
+
+/**
+ * The papers the arguments name when every word of them is an exact key, alias or id (or an
+ * unambiguous id prefix): `lit show k1 k2`. Null when any word is not, so the words are a query.
+ */
+export function resolveNames(searcher: Searcher, args: string[]): number[] | null {
+  const names = args.map((a) => a.trim());
+  // Ids and keys never hold white space, so title words skip the id table (4 MB at 100,000 papers).
+  if (!names.length || names.some((n) => !n || /\s/.test(n))) return null;
+  const found = names.map((n) => lookupName(searcher, n));
+  const unknown = names.filter((_, i) => found[i] === undefined);
+  if (unknown.length === names.length) return null;
+  // Some words are keys and some are not: a mistyped key, not a search for the rest.
+  if (unknown.length) {
+    const list = unknown.map((u) => JSON.stringify(u)).join(', ');
+    throw new LitError('no-match', `${list} ${unknown.length === 1 ? 'is' : 'are'} no paper's key, alias or id (the other words are); check the spelling with lit keys`, EXIT.noMatch);
+  }
+  const sids = found as number[];
+  names.forEach((n, i) => noteAlias(searcher, n, sids[i]!));
+  return [...new Set(sids)];
+}
 
 /** The short id of the paper the words name; throws a no-match or an ambiguity error otherwise. */
 export function resolvePaper(searcher: Searcher, words: string[]): number {
+  return resolvePapers(searcher, words)[0]!;
+}
+
+/** The papers named exactly, else the one paper whose title the words match best. */
+export function resolvePapers(searcher: Searcher, words: string[]): number[] {
+  const named = resolveNames(searcher, words);
+  if (named) return named;
   const text = words.join(' ').trim();
-  // Ids and keys never hold white space, so title words skip the id table (4 MB at 100,000 papers).
-  const exact = /\s/.test(text) ? undefined : searcher.lookup(text);
-  if (exact !== undefined) return exact;
   const hits = searcher.titleMatches(text);
   const [top, second] = hits;
   if (!top) throw new LitError('no-match', `no paper has the id, key or title words ${JSON.stringify(text)}`, EXIT.noMatch);
   if (second && second.score >= top.score * AMBIGUOUS) {
-    const close = hits.filter((h) => h.score >= top.score * AMBIGUOUS).slice(0, 10);
-    const list = close.map((h) => {
-      const p = searcher.paper(h.sid);
-      return `  ${p.key}\t${p.year ?? ''}\t${p.title ?? '(untitled)'}\t${firstAuthor(p)}`;
-    });
-    throw new LitError('ambiguous', `${JSON.stringify(text)} matches ${close.length} papers about equally; name one by its key:\n${list.join('\n')}`, EXIT.ambiguous);
+    const close = hits.filter((h) => h.score >= top.score * AMBIGUOUS);
+    throw new LitError('ambiguous', `${JSON.stringify(text)} matches ${close.length} papers about equally; name one by its key:\n${candidates(searcher, close.map((h) => h.sid))}`, EXIT.ambiguous);
   }
-  return top.sid;
+  return [top.sid];
 }

@@ -4,7 +4,7 @@ import type { Paper, ProvenanceField } from '../../model.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
 import { chooseFormat, render } from '../render.js';
-import { resolvePaper } from './resolve.js';
+import { resolvePapers } from './resolve.js';
 
 /** Wraps text to a width at spaces. */
 export function wrap(text: string, width: number, indent = ''): string {
@@ -35,6 +35,7 @@ async function full(p: Paper, ctx: Context): Promise<string> {
     bold(p.title ?? '(untitled)'),
     '',
     `${label('key')}${p.key}`,
+    ...(p.aliases.length ? [`${label('aliases')}${p.aliases.join(', ')}`] : []),
     `${label('id')}${p.id}`,
     `${label('authors')}${authors}`,
     `${label('date')}${p.date ?? '(unknown)'}${p.dateInferred ? dim(' (year inferred from the listing)') : ''}`,
@@ -56,10 +57,11 @@ async function full(p: Paper, ctx: Context): Promise<string> {
 
 export async function run(ctx: Context, args: string[], opts: { json?: boolean; jsonl?: boolean; format?: string }): Promise<number> {
   const lib = await open(ctx);
-  const paper = lib.searcher.paper(resolvePaper(lib.searcher, args));
+  const papers = resolvePapers(lib.searcher, args).map((sid) => lib.searcher.paper(sid));
   const format = opts.json || opts.jsonl || opts.format ? chooseFormat(ctx, opts) : 'full';
-  if (format === 'full' || format === 'table' || format === 'tsv') out(await full(paper, ctx));
-  else if (format === 'json') out(`${JSON.stringify(paper, null, 2)}\n`);
-  else out(await render([{ paper }], format, ctx));
+  if (format === 'full' || format === 'table' || format === 'tsv') out((await Promise.all(papers.map((p) => full(p, ctx)))).join('\n'));
+  // One paper named is one JSON object, as before; several are an array.
+  else if (format === 'json') out(`${JSON.stringify(papers.length === 1 ? papers[0] : papers, null, 2)}\n`);
+  else out(await render(papers.map((paper) => ({ paper })), format, ctx));
   return finish(ctx, EXIT.ok, lib.warnings);
 }

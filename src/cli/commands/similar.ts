@@ -2,14 +2,13 @@
 import { EXIT } from '../../errors.js';
 import { finish, open, type Context } from '../context.js';
 import { err } from '../output.js';
-import { resolvePaper } from './resolve.js';
+import { resolvePapers } from './resolve.js';
 import { limitOf, printHits, type ListOptions } from './search.js';
 
 export async function run(ctx: Context, args: string[], opts: ListOptions): Promise<number> {
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const sid = resolvePaper(lib.searcher, args);
-  const hits = lib.searcher.similar(sid);
+  const hits = lib.searcher.similar(resolvePapers(lib.searcher, args));
   if (!hits.length) {
     err('lit: no similar papers');
     return finish(ctx, EXIT.noMatch, lib.warnings);
