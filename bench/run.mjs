@@ -116,7 +116,7 @@ for (const [name, src] of cases) {
 // Citation keys in-process, on the largest library: what the key register adds to a build.
 const largest = library(quick ? 10_000 : 100_000);
 const keysScript = path.join(OUT, 'keys.mjs');
-execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['bench/keys.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${keysScript}`, '--log-level=warning', "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"], { cwd: ROOT });
+execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['bench/keys.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${keysScript}`, '--log-level=warning', "--banner:js=import { createRequire as litCreateRequire } from 'node:module'; const require = litCreateRequire(import.meta.url);"], { cwd: ROOT });
 const keys = JSON.parse(execFileSync(process.execPath, [keysScript, largest], { encoding: 'utf8', maxBuffer: 1 << 26 }));
 const keyRows = [
   ['the scheme\'s keys alone (what a build spent on keys before the register)', keys.schemeOnly],

@@ -84,31 +84,43 @@ export function assignKeys(papers: Paper[], fingerprints: string[][], register: 
   const lines = register.map((l) => ({ ...l, ids: [...l.ids] }));
   const byKey = new Map(lines.map((l) => [l.key, l]));
   const byFp = new Map<string, KeyLine>();
-  for (const l of [...lines].sort((a, b) => a.gen - b.gen || byCode(a.key, b.key))) for (const fp of l.ids) if (!byFp.has(fp)) byFp.set(fp, l);
+  // A fingerprint on two lines (a register edited by hand) belongs to the earlier line.
+  const earlier = (a: KeyLine, b: KeyLine) => a.gen < b.gen || (a.gen === b.gen && a.key < b.key);
+  for (const l of lines) {
+    for (const fp of l.ids) {
+      const at = byFp.get(fp);
+      if (!at || earlier(l, at)) byFp.set(fp, l);
+    }
+  }
   const gen = lines.reduce((m, l) => Math.max(m, l.gen), 0) + 1;
-  const order = papers.map((_, i) => i).sort((a, b) => byCode(papers[a]!.id, papers[b]!.id));
 
   // 1. Which registered lines each paper's entries point at. A line two papers point at (a merge
-  // undone) stays with the paper that has the line's first fingerprint, else the lowest id.
+  // undone) stays with the paper that has the line's first fingerprint, else the lowest id, so
+  // the outcome does not depend on the order of the papers.
   const claims = new Map<KeyLine, number[]>();
-  for (const i of order) {
-    for (const l of new Set(fingerprints[i]!.map((fp) => byFp.get(fp)).filter((l): l is KeyLine => l !== undefined))) {
+  papers.forEach((_, i) => {
+    const fps = fingerprints[i]!;
+    const seen: KeyLine[] = [];
+    for (const fp of fps) {
+      const l = byFp.get(fp);
+      if (!l || seen.includes(l)) continue;
+      seen.push(l);
       const c = claims.get(l);
       if (c) c.push(i);
       else claims.set(l, [i]);
     }
-  }
+  });
   const matched = papers.map((): KeyLine[] => []);
   for (const [l, who] of claims) {
     const first = l.ids[0];
-    const winner = who.find((i) => first !== undefined && fingerprints[i]!.includes(first)) ?? who[0]!;
+    const winner = who.find((i) => first !== undefined && fingerprints[i]!.includes(first)) ?? who.reduce((a, b) => (byCode(papers[a]!.id, papers[b]!.id) <= 0 ? a : b));
     matched[winner]!.push(l);
   }
 
   // 2. A registered paper keeps the earliest of its lines; the rest become its aliases.
   const owner = new Map<string, number>();
   const fresh: number[] = [];
-  for (const i of order) {
+  for (let i = 0; i < papers.length; i++) {
     const mine = matched[i]!.sort((a, b) => a.gen - b.gen || Number(a.aliasOf !== null) - Number(b.aliasOf !== null) || byCode(a.key, b.key));
     const [keep, ...merged] = mine;
     if (!keep) {
@@ -150,7 +162,7 @@ export function assignKeys(papers: Paper[], fingerprints: string[][], register: 
     owner.set(l.key, i);
   }
   for (const p of papers) p.aliases.sort(byCode);
-  return { lines: lines.sort((a, b) => byCode(a.key, b.key)), owner };
+  return { lines, owner };
 }
 
 /**
@@ -198,8 +210,12 @@ function claimFingerprints(keep: KeyLine, mine: KeyLine[], fps: string[], byFp: 
 
 /** The title as the register shows it: one line, no control characters. */
 export function lineTitle(p: Paper): string {
-  return (p.title ?? `(untitled) ${(p.abstract ?? '').split(/\s+/).slice(0, 8).join(' ')}`).replace(/[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+  const t = p.title ?? `(untitled) ${(p.abstract ?? '').split(/\s+/, 8).join(' ')}`;
+  // Most titles hold nothing to clean; the test is cheaper than the replacement.
+  return UNSAFE.test(t) ? t.replace(UNSAFE_ALL, ' ').replace(/ {2,}/g, ' ').trim() : t;
 }
+const UNSAFE = /[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
 
 /** True for a key every reader accepts: BibTeX, biber and pandoc's `@key`. */
 export function isValidKey(key: string): boolean {

@@ -36,7 +36,7 @@ export interface RegisterText {
   warnings: Warning[];
 }
 
-const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+const clean = (s: string) => (/[\t\r\n]/.test(s) ? s.replace(/[\t\r\n]+/g, ' ') : s);
 
 /** Parses a register file's text; a bad line is a warning naming the file and line, never lost. */
 export function parseRegister(text: string, file: string): RegisterText {
@@ -62,9 +62,9 @@ export function parseRegister(text: string, file: string): RegisterText {
 
 /** The register's text: a header, then one line per key in code-unit order, so diffs stay small. */
 export function formatRegister(lines: readonly KeyLine[], unreadable: readonly string[] = []): string {
-  const body = [...lines]
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((l) => [l.key, String(l.gen), l.aliasOf ?? '-', l.pinned ? 'set' : 'auto', l.ids.join(','), clean(l.title)].join('\t'));
+  // Keys never hold a tab or anything below it, so sorting whole lines sorts them by key, and
+  // the engine's own string sort is several times faster than a comparator.
+  const body = lines.map((l) => `${l.key}\t${l.gen}\t${l.aliasOf ?? '-'}\t${l.pinned ? 'set' : 'auto'}\t${l.ids.join(',')}\t${clean(l.title)}`).sort();
   return `${[...HEADER, ...body, ...unreadable].join('\n')}\n`;
 }
 
