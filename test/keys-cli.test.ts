@@ -82,6 +82,11 @@ describe('the key register', () => {
     expect(byKey.stderr).toBe('');
     expect(byAlias.stderr).toBe(`lit: note: ${tideKey} is an alias; the paper's key is now ${first}\n`);
     expect(lib.run([...untitled, ...tide, 'keys']).stdout).toBe(`${first}\t${tideKey}\tA Census of Tide Pools\n`);
+    // A document that cites the old key still compiles: BibTeX gets the entry under it, biblatex an `ids` field.
+    const aux = path.join(lib.dir, 'paper.aux');
+    writeFileSync(aux, `\\citation{${tideKey}}\n`);
+    expect(lib.run([...untitled, ...tide, 'export', '-f', 'bibtex', '--aux', aux]).stdout).toMatch(new RegExp(`^@misc\\{${tideKey},`));
+    expect(lib.run([...untitled, ...tide, 'export', '-f', 'biblatex', first]).stdout).toMatch(new RegExp(`^@misc\\{${first},\\n {2}ids\\s+= \\{${tideKey}\\},`));
   });
 
   it('lives beside lit.config.yaml when the library has one', () => {

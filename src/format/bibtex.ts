@@ -25,6 +25,8 @@ function field(name: string, value: string): string {
 function entry(p: Paper, biblatex: boolean): string {
   const ascii = !biblatex;
   const lines = [`@misc{${p.key},`];
+  // biblatex resolves a citation of any key in `ids`: documents citing an alias still compile.
+  if (biblatex && p.aliases.length) lines.push(field('ids', p.aliases.join(', ')));
   const author = names(p, ascii);
   if (author) lines.push(field('author', author));
   if (p.title) lines.push(field('title', protectTitle(p.title, ascii)));

@@ -54,7 +54,8 @@ function citedPapers(s: Searcher, opts: ExportOptions): { papers: Paper[]; warni
   }
   const warnings = [...all.warnings];
   if (all.all) return { papers: s.allPapers(), warnings };
-  const sids = new Set<number>();
+  // Each paper under the first name the document cites it by.
+  const cited = new Map<number, string[]>();
   const told = new Set<string>();
   for (const c of all.citations) {
     const sid = s.lookup(c.key);
@@ -62,11 +63,23 @@ function citedPapers(s: Searcher, opts: ExportOptions): { papers: Paper[]; warni
       if (!told.has(c.key)) warnings.push({ code: 'unknown-citation', file: c.file, line: c.line, message: `cites ${c.key}, which the library does not have` });
     } else {
       if (!told.has(c.key)) noteAlias(s, c.key, sid, `${c.file}:${c.line}: `);
-      sids.add(sid);
+      const names = cited.get(sid) ?? [];
+      if (!names.includes(c.key)) names.push(c.key);
+      cited.set(sid, names);
     }
     told.add(c.key);
   }
-  return { papers: [...sids].map((sid) => s.paper(sid)), warnings };
+  return { papers: [...cited].map(([sid, names]) => asCited(s.paper(sid), names)), warnings };
+}
+
+/**
+ * A paper as the document cites it: a document that cites only an old key (an alias) gets the
+ * entry under that key, since BibTeX has no aliases; citing the current key as well keeps it.
+ */
+function asCited(p: Paper, names: string[]): Paper {
+  if (names.includes(p.key) || !names[0]) return p;
+  const key = names[0];
+  return { ...p, key, aliases: [p.key, ...p.aliases.filter((a) => a !== key)] };
 }
 
 export async function run(ctx: Context, args: string[], opts: ExportOptions): Promise<number> {
