@@ -1,5 +1,6 @@
 // Citation keys in the scheme Better BibTeX users know: family name, year, first meaningful title word.
-import type { Paper } from './model.js';
+import type { CiteKey } from './merge.js';
+import type { Paper, Warning } from './model.js';
 import { foldAscii } from './text.js';
 
 // Words that never make a key's title part (`The Curse of Depth…` → `curse`).
@@ -67,6 +68,8 @@ export interface KeyAssignment {
   lines: KeyLine[];
   /** Index of the paper that holds each key this run (aliases included). */
   owner: Map<string, number>;
+  /** Keys a source gave that could not be kept as they were. */
+  warnings: Warning[];
 }
 
 const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -77,10 +80,19 @@ const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * - papers that turn out to be one keep the earliest key; the others become its aliases;
  * - a new paper gets the scheme's key, with a suffix `a`, `b`, … when that key is taken, and
  *   new papers that clash with each other all get suffixes in order of date, then id;
- * - lines of papers not in this library stay, so their keys are never handed out again.
+ * - lines of papers not in this library stay, so their keys are never handed out again;
+ * - a key a source gave (a .bib entry's own key) is a new paper's key, and an alias of a paper
+ *   that has one; the same key brought by two papers: the later source's gets a suffix.
  * Pure: the register's lines in, the register's lines out.
  */
-export function assignKeys(papers: Paper[], fingerprints: string[][], register: readonly KeyLine[] = [], scheme = DEFAULT_KEY_SCHEME): KeyAssignment {
+export function assignKeys(
+  papers: Paper[],
+  fingerprints: string[][],
+  register: readonly KeyLine[] = [],
+  scheme = DEFAULT_KEY_SCHEME,
+  citeKeys: CiteKey[][] = [],
+): KeyAssignment {
+  const warnings: Warning[] = [];
   const lines = register.map((l) => ({ ...l, ids: [...l.ids] }));
   const byKey = new Map(lines.map((l) => [l.key, l]));
   const byFp = new Map<string, KeyLine>();
@@ -135,34 +147,83 @@ export function assignKeys(papers: Paper[], fingerprints: string[][], register: 
     keep.title = lineTitle(papers[i]!);
   }
 
-  // 3. New papers: the scheme's key, suffixed when any line (alias or not) already has it.
-  const keys = freshKeys(fresh.map((i) => papers[i]!), (k) => byKey.has(k), scheme);
-  fresh.forEach((i, n) => {
-    const key = keys[n]!;
+  // 3. New papers. One a source gave a key to (a .bib entry) takes that key, in source order;
+  // the rest get the scheme's key, suffixed when any line (alias or not) already has it.
+  const claimedAt = new Map<string, CiteKey>();
+  const warned = new Set<string>();
+  const handOut = (i: number, key: string) => {
     const line: KeyLine = { key, gen, aliasOf: null, pinned: false, ids: [], title: lineTitle(papers[i]!) };
     lines.push(line);
     byKey.set(key, line);
     claimFingerprints(line, [line], fingerprints[i]!, byFp);
     papers[i]!.key = key;
     owner.set(key, i);
+  };
+  const imported = fresh.filter((i) => citeKeys[i]?.length).sort((a, b) => citeKeys[a]![0]!.order - citeKeys[b]![0]!.order);
+  for (const i of imported) {
+    const [first] = citeKeys[i]!;
+    let key = first!.key;
+    if (byKey.has(key) || !isValidKey(key)) {
+      const base = isValidKey(key) ? key : key.replace(/[^A-Za-z0-9_:.+/-]/g, '') || 'anon';
+      let n = 0;
+      while (byKey.has((key = base + suffix(n++))));
+      const other = claimedAt.get(first!.key);
+      warnings.push({
+        code: 'key-clash',
+        file: first!.file,
+        line: first!.line,
+        message: isValidKey(first!.key)
+          ? `key ${first!.key} already names ${other ? `the paper at ${other.file}:${other.line}` : JSON.stringify(byKey.get(first!.key)!.title)}; this paper is ${key}`
+          : `${JSON.stringify(first!.key)} is not a key every reader accepts; this paper is ${key}`,
+      });
+    }
+    handOut(i, key);
+    if (!claimedAt.has(first!.key)) claimedAt.set(first!.key, first!);
+    warned.add(`${i}\0${first!.key}`);
+  }
+  const rest = fresh.filter((i) => !citeKeys[i]?.length);
+  const keys = freshKeys(rest.map((i) => papers[i]!), (k) => byKey.has(k), scheme);
+  rest.forEach((i, n) => handOut(i, keys[n]!));
+
+  // A source's other keys for a paper (a second .bib, lit's own aliases) name it too.
+  papers.forEach((p, i) => {
+    for (const c of citeKeys[i] ?? []) {
+      if (c.key === p.key || !isValidKey(c.key)) continue;
+      const at = byKey.get(c.key);
+      if (!at) {
+        const line: KeyLine = { key: c.key, gen, aliasOf: p.key, pinned: false, ids: [], title: lineTitle(p) };
+        lines.push(line);
+        byKey.set(c.key, line);
+        owner.set(c.key, i);
+      } else if (primaryOf(at, byKey)?.key !== p.key && !warned.has(`${i}\0${c.key}`)) {
+        warned.add(`${i}\0${c.key}`);
+        warnings.push({ code: 'key-clash', file: c.file, line: c.line, message: `key ${c.key} already names ${JSON.stringify(at.title)}; not made an alias of ${p.key}` });
+      }
+    }
   });
 
   // 4. Aliases: every line whose chain of aliasOf ends at a key a paper holds now.
   for (const l of lines) {
     if (l.aliasOf === null) continue;
-    let target: KeyLine | undefined = l;
-    const seen = new Set<KeyLine>();
-    while (target?.aliasOf != null && !seen.has(target)) {
-      seen.add(target);
-      target = byKey.get(target.aliasOf);
-    }
-    const i = target && target.aliasOf === null ? owner.get(target.key) : undefined;
+    const target = primaryOf(l, byKey);
+    const i = target ? owner.get(target.key) : undefined;
     if (i === undefined) continue;
     papers[i]!.aliases.push(l.key);
     owner.set(l.key, i);
   }
   for (const p of papers) p.aliases.sort(byCode);
-  return { lines, owner };
+  return { lines, owner, warnings };
+}
+
+/** The line an alias leads to, following aliasOf; undefined for a chain that loops or ends nowhere. */
+export function primaryOf(l: KeyLine, byKey: Map<string, KeyLine>): KeyLine | undefined {
+  const seen = new Set<KeyLine>();
+  let at: KeyLine | undefined = l;
+  while (at?.aliasOf != null && !seen.has(at)) {
+    seen.add(at);
+    at = byKey.get(at.aliasOf);
+  }
+  return at && at.aliasOf === null ? at : undefined;
 }
 
 /**

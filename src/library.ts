@@ -1,8 +1,9 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
 import { assignKeys } from './keys.js';
-import { mergeEntries } from './merge.js';
+import { mergeEntries, type CiteKey } from './merge.js';
 import type { MergeReason, Paper, Progress, RawEntry, Warning } from './model.js';
 import { numberedLines, type Line } from './sources/layout.js';
+import { identifiersFromText } from './sources/identifiers.js';
 import { decode, type SourceFile } from './sources/read.js';
 import { detectLayout } from './sources/registry.js';
 
@@ -19,6 +20,8 @@ export interface Library {
   papers: Paper[];
   /** Per paper, what the key register recognises it by (MergeResult.fingerprints). */
   fingerprints: string[][];
+  /** Per paper, the citation keys its sources gave it (MergeResult.citeKeys). */
+  citeKeys: CiteKey[][];
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
 }
@@ -53,6 +56,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
       continue;
     }
     const result = found.layout.parse(lines, { file: f.display });
+    if (!found.layout.structured) for (const e of result.entries) identifiersFromText(e);
     reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
     entries.push(...result.entries);
     warnings.push(...result.warnings);
@@ -70,6 +74,7 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
     entries: parsed.entries,
     papers: merged.papers,
     fingerprints: merged.fingerprints,
+    citeKeys: merged.citeKeys,
     reasons: merged.reasons,
     warnings: [...readWarnings, ...parsed.warnings, ...merged.warnings],
   };
@@ -78,6 +83,6 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
 /** The whole library, keyed as a first run with an empty key register would key it. */
 export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string, onProgress?: Progress): Library {
   const lib = readLibrary(files, readWarnings, onProgress);
-  assignKeys(lib.papers, lib.fingerprints, [], keyScheme);
+  lib.warnings.push(...assignKeys(lib.papers, lib.fingerprints, [], keyScheme, lib.citeKeys).warnings);
   return lib;
 }

@@ -28,6 +28,15 @@ const SKETCH = 8;
 // A sketch value shared by this many entries is stock phrasing, not evidence.
 const MAX_BUCKET = 64;
 
+/** A citation key a source gave an entry, and where. */
+export interface CiteKey {
+  key: string;
+  file: string;
+  line: number;
+  /** The entry's place among all entries read: earlier sources come first. */
+  order: number;
+}
+
 export interface MergeResult {
   papers: Paper[];
   /**
@@ -35,6 +44,8 @@ export interface MergeResult {
    * recognises a paper by across runs, when it gains a title or swallows another paper.
    */
   fingerprints: string[][];
+  /** Per paper, the citation keys its entries brought (a .bib key, lit's own key and aliases), in source order. */
+  citeKeys: CiteKey[][];
   /** Reasons per paper id, only for papers merged from two or more entries. */
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
@@ -79,10 +90,22 @@ function sketch(s: Set<number>): number[] {
   return [...s].sort((x, y) => x - y).slice(0, SKETCH);
 }
 
+/** Identifiers a group of entries holds: two groups with different DOIs (or arXiv ids) never join. */
+interface Ids {
+  doi: Set<string>;
+  arxiv: Set<string>;
+}
+
+const clash = (a: Set<string>, b: Set<string>) => a.size > 0 && b.size > 0 && ![...a].some((x) => b.has(x));
+
 class UnionFind {
   private parent: number[];
-  constructor(n: number) {
-    this.parent = Array.from({ length: n }, (_, i) => i);
+  private ids = new Map<number, Ids>();
+  constructor(entries: RawEntry[]) {
+    this.parent = Array.from({ length: entries.length }, (_, i) => i);
+    entries.forEach((e, i) => {
+      if (e.doi || e.arxiv) this.ids.set(i, { doi: new Set(e.doi ? [e.doi.toLowerCase()] : []), arxiv: new Set(e.arxiv ? [e.arxiv] : []) });
+    });
   }
   find(x: number): number {
     let r = x;
@@ -94,11 +117,28 @@ class UnionFind {
     }
     return r;
   }
+  /** False when the two groups carry different DOIs or different arXiv ids: then they are two papers. */
+  compatible(a: number, b: number): boolean {
+    const x = this.ids.get(this.find(a));
+    const y = this.ids.get(this.find(b));
+    return !x || !y || (!clash(x.doi, y.doi) && !clash(x.arxiv, y.arxiv));
+  }
   union(a: number, b: number): void {
     const ra = this.find(a);
     const rb = this.find(b);
+    if (ra === rb) return;
     // The earlier entry stays the root so groups are named by their first appearance.
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent[child] = root;
+    const c = this.ids.get(child);
+    if (c) {
+      const r = this.ids.get(root);
+      if (r) {
+        for (const d of c.doi) r.doi.add(d);
+        for (const d of c.arxiv) r.arxiv.add(d);
+      } else this.ids.set(root, c);
+      this.ids.delete(child);
+    }
   }
 }
 
@@ -110,21 +150,45 @@ export function paperId(title: string | null, abstract: string | null): string {
 
 /** Merges raw entries into papers. Pure: the same entries give the same papers in the same order. */
 export function mergeEntries(entries: RawEntry[]): MergeResult {
-  const uf = new UnionFind(entries.length);
+  const uf = new UnionFind(entries);
   const edges: { a: number; b: number; reason: Omit<MergeReason, 'a' | 'b'> }[] = [];
   const warnings: Warning[] = [];
 
-  // 1. Same title after normalising case, punctuation, Unicode and white space → same paper.
-  const byTitle = new Map<string, number>();
+  // 0. The same DOI or arXiv id is the same paper, before any title rule: a .bib entry titled
+  // "… in LLMs" and a listing's "… in Large Language Models" are one paper when the ids say so.
+  for (const [field, kind] of [['doi', 'same-doi'], ['arxiv', 'same-arxiv']] as const) {
+    const first = new Map<string, number>();
+    entries.forEach((e, i) => {
+      const id = e[field]?.toLowerCase();
+      if (!id) return;
+      const j = first.get(id);
+      if (j === undefined) first.set(id, i);
+      else if (uf.find(i) !== uf.find(j) && uf.compatible(i, j)) {
+        uf.union(j, i);
+        edges.push({ a: j, b: i, reason: { kind } });
+      }
+    });
+  }
+
+  // 1. Same title after normalising case, punctuation, Unicode, LaTeX markup and white space →
+  // same paper, unless their DOIs (or arXiv ids) differ: then they are two papers, whatever
+  // the titles say.
+  const byTitle = new Map<string, number[]>();
   entries.forEach((e, i) => {
     if (e.title === null) return;
     const k = titleKey(e.title);
     if (!k) return;
-    const first = byTitle.get(k);
-    if (first === undefined) byTitle.set(k, i);
+    const seen = byTitle.get(k);
+    if (!seen) {
+      byTitle.set(k, [i]);
+      return;
+    }
+    if (seen.some((j) => uf.find(j) === uf.find(i))) return;
+    const home = seen.find((j) => uf.compatible(j, i));
+    if (home === undefined) seen.push(i);
     else {
-      uf.union(first, i);
-      edges.push({ a: first, b: i, reason: { kind: 'same-title' } });
+      uf.union(home, i);
+      edges.push({ a: home, b: i, reason: { kind: 'same-title' } });
     }
   });
 
@@ -157,7 +221,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
       const best = new Map<number, { sim: number; j: number }>();
       for (const j of candidates) {
         const sim = similarity(mine, sets.get(j)!);
-        if (sim < ABSTRACT_THRESHOLD) continue;
+        if (sim < ABSTRACT_THRESHOLD || !uf.compatible(i, j)) continue;
         const root = uf.find(j);
         const prev = best.get(root);
         if (!prev || sim > prev.sim) best.set(root, { sim, j });
@@ -195,6 +259,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
   });
   const papers: Paper[] = [];
   const fingerprints: string[][] = [];
+  const citeKeys: CiteKey[][] = [];
   const reasons = new Map<string, MergeReason[]>();
   const rootToId = new Map<number, string>();
   const seenIds = new Set<string>();
@@ -210,6 +275,10 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     // An entry with neither title nor abstract has no identity of its own; the paper's id stands in.
     const own = members.flatMap((i) => (entries[i]!.title || entries[i]!.abstract ? [paperId(entries[i]!.title, entries[i]!.abstract)] : []));
     fingerprints.push([...new Set([id, ...own])]);
+    citeKeys.push(members.flatMap((i) => {
+      const e = entries[i]!;
+      return [e.key, ...e.aliases].filter((k): k is string => Boolean(k)).map((key) => ({ key, file: e.file, line: e.line, order: i }));
+    }));
   }
   for (const { a, b, reason } of edges) {
     const id = rootToId.get(uf.find(a))!;
@@ -217,7 +286,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     list.push({ ...reason, a: ref(entries[a]!), b: ref(entries[b]!) });
     reasons.set(id, list);
   }
-  return { papers, fingerprints, reasons, warnings };
+  return { papers, fingerprints, citeKeys, reasons, warnings };
 }
 
 /** Picks the candidate with the highest score; earlier entries win ties. */
@@ -276,7 +345,35 @@ function buildPaper(members: RawEntry[]): Paper {
   const upvotes = take('upvotes', pick(members, (e) => e.upvotes, (v) => v));
   const score = take('score', pick(members, (e) => e.score, (v) => v));
   const code = take('code', pick(members, (e) => e.code, (v) => Number(v)));
+  const first = <K extends ProvenanceField & keyof RawEntry>(field: K) => take(field, pick(members, (e) => (e[field] as string | null) || null, () => 0)) as string | null;
+  // A record that names the type (`@inproceedings`) knows more than one that says `misc`.
+  const type = take('type', pick(members, (e) => e.type, (t) => (t === 'misc' ? 0 : 1)));
+  const editors = take('editors', pick(members, (e) => (e.editors.length ? e.editors : null), (l) => l.length)) ?? [];
+  // Fields no one looks up the source of: the first entry that has one gives it.
+  const plain = (f: 'arxivClass' | 'volume' | 'number' | 'pages') => members.find((m) => m[f])?.[f] ?? null;
+  const extra: Paper['extra'] = {};
+  for (const m of members) {
+    for (const fam of ['bibtex', 'ris', 'csl'] as const) {
+      const fields = m.extra[fam];
+      if (fields) extra[fam] = { ...fields, ...(extra[fam] as object | undefined) } as never;
+    }
+  }
   return {
+    type,
+    doi: first('doi'),
+    arxiv: first('arxiv'),
+    arxivClass: plain('arxivClass'),
+    url: first('url'),
+    codeUrl: first('codeUrl'),
+    venue: first('venue'),
+    volume: plain('volume'),
+    number: plain('number'),
+    pages: plain('pages'),
+    publisher: first('publisher'),
+    editors,
+    keywords: [...new Set(members.flatMap((e) => e.keywords))],
+    note: first('note'),
+    extra,
     id: paperId(title, abstract),
     key: '',
     aliases: [],

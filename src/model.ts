@@ -13,6 +13,8 @@ export interface PaperDate {
 export interface Author {
   given: string;
   family: string;
+  /** `Jr.`, `III`: BibTeX's "jr" part, written `Family, Jr., Given`. */
+  suffix?: string;
 }
 
 /** Where an entry was read: the file as given (or relative to its source folder), 1-based line. */
@@ -22,8 +24,50 @@ export interface SourceRef {
   layout: string;
 }
 
+/**
+ * Fields a bibliography format carries that lit does not model, kept as read so the export of
+ * the same family writes them back: a `.bib` field lit does not know returns in the BibTeX export.
+ */
+export interface Extra {
+  /** BibTeX/BibLaTeX fields, lowercased name → the value as written between the braces. */
+  bibtex?: Record<string, string>;
+  /** RIS tags → their values, in order. */
+  ris?: Record<string, string[]>;
+  /** CSL-JSON variables, as read. */
+  csl?: Record<string, unknown>;
+}
+
+/** What bibliography formats say about a paper beyond title, authors, date and abstract. */
+export interface BibFields {
+  /** Entry type in BibLaTeX's names: article, inproceedings, book, incollection, thesis, report, misc, online, … */
+  type: string | null;
+  /** Without `https://doi.org/`; DOIs compare without regard to case. */
+  doi: string | null;
+  /** The arXiv identifier without version: `2401.01234`, `hep-th/9901001`. */
+  arxiv: string | null;
+  /** arXiv's primary class (`cs.LG`), BibLaTeX's `primaryClass`. */
+  arxivClass: string | null;
+  url: string | null;
+  /** Where the code is, when a listing or a record says. */
+  codeUrl: string | null;
+  /** Journal, or the proceedings' or book's title. */
+  venue: string | null;
+  volume: string | null;
+  number: string | null;
+  pages: string | null;
+  publisher: string | null;
+  editors: Author[];
+  keywords: string[];
+  note: string | null;
+  extra: Extra;
+}
+
 /** One entry as a source layout read it, before merging. */
-export interface RawEntry extends SourceRef {
+export interface RawEntry extends SourceRef, BibFields {
+  /** The citation key the source gave it (a `.bib` key, a CSL id, lit's own key). */
+  key: string | null;
+  /** Other keys the source knows it by (lit's own export lists them as aliases). */
+  aliases: string[];
   title: string | null;
   authors: Author[];
   /** true when the listing cut the author list short (`et al.`). */
@@ -65,10 +109,19 @@ export type ProvenanceField =
   | 'organisation'
   | 'upvotes'
   | 'score'
-  | 'code';
+  | 'code'
+  | 'type'
+  | 'doi'
+  | 'arxiv'
+  | 'url'
+  | 'codeUrl'
+  | 'venue'
+  | 'publisher'
+  | 'editors'
+  | 'note';
 
 /** A merged paper: the best of each field and, per field, the entry that supplied it. */
-export interface Paper {
+export interface Paper extends BibFields {
   id: string;
   key: string;
   /** Keys this paper had before: merged papers' keys and keys changed by hand; they still name it. */
@@ -93,7 +146,7 @@ export interface Paper {
 
 /** Why a group of entries became one paper. */
 export interface MergeReason {
-  kind: 'same-title' | 'matching-abstract';
+  kind: 'same-title' | 'matching-abstract' | 'same-doi' | 'same-arxiv';
   /** For abstract matches: the similarity that cleared the threshold. */
   similarity?: number;
   a: SourceRef;
@@ -104,6 +157,9 @@ export interface MergeReason {
 export function blankEntry(ref: SourceRef): RawEntry {
   return {
     ...ref,
+    key: null,
+    aliases: [],
+    ...blankBib(),
     title: null,
     authors: [],
     authorsTruncated: false,
@@ -118,9 +174,30 @@ export function blankEntry(ref: SourceRef): RawEntry {
   };
 }
 
+/** Bibliography fields with nothing known. */
+export function blankBib(): BibFields {
+  return {
+    type: null,
+    doi: null,
+    arxiv: null,
+    arxivClass: null,
+    url: null,
+    codeUrl: null,
+    venue: null,
+    volume: null,
+    number: null,
+    pages: null,
+    publisher: null,
+    editors: [],
+    keywords: [],
+    note: null,
+    extra: {},
+  };
+}
+
 /** `Given Family`, the display form the JSON output uses. */
 export function displayName(a: Author): string {
-  return [a.given, a.family].filter(Boolean).join(' ');
+  return [a.given, a.family].filter(Boolean).join(' ') + (a.suffix ? `, ${a.suffix}` : '');
 }
 
 /** ISO-like date text at the precision known: `2024-10-02`, `2024-10`, `2024`. */

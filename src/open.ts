@@ -65,8 +65,11 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   ]);
   const lib = readLibrary(found.files, [], opts.onProgress);
   opts.onProgress?.('assigning citation keys');
-  const keyed = await updateRegister(opts.registerFile, (current) => ({ lines: assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme).lines, result: null }));
-  lib.warnings.push(...keyed.warnings);
+  const keyed = await updateRegister(opts.registerFile, (current) => {
+    const done = assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme, lib.citeKeys);
+    return { lines: done.lines, result: done.warnings };
+  });
+  lib.warnings.push(...keyed.result, ...keyed.warnings);
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
   const builtFile = cacheFile(opts.cacheDir, builtKey);

@@ -1,4 +1,5 @@
 // Text folding shared by merging, indexing and citation keys, so all three agree on "the same word".
+import { decodeLatex } from './sources/latex.js';
 
 const COMBINING = /[\u0300-\u036f]/g;
 
@@ -13,9 +14,12 @@ export function foldAscii(s: string): string {
   return s.normalize('NFKD').replace(COMBINING, '').replace(LETTER_RE, (c) => LETTERS[c] ?? c);
 }
 
-/** The comparison key of a title: folded, lowercased, punctuation and white space collapsed. */
+/**
+ * The comparison key of a title: LaTeX markup read as what it shows (`Nystr{\"o}m`, `$\Phi$`),
+ * folded, lowercased, punctuation and white space collapsed.
+ */
 export function titleKey(title: string): string {
-  return foldAscii(title)
+  return foldAscii(/[\\{}$]/.test(title) ? decodeLatex(title, 'unicode') : title)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

@@ -33,6 +33,13 @@ export function project(e: RawEntry) {
     upvotes: e.upvotes,
     score: e.score,
     code: e.code,
+    // Bibliography fields only where a source gave them, so listing fixtures stay short.
+    ...Object.fromEntries(
+      (['key', 'aliases', 'type', 'doi', 'arxiv', 'arxivClass', 'url', 'codeUrl', 'venue', 'volume', 'number', 'pages', 'publisher', 'editors', 'keywords', 'note', 'extra'] as const)
+        .map((k) => [k, k === 'editors' ? e.editors.map((a) => `${a.given} | ${a.family}`) : e[k]] as const)
+        .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length) && !(typeof v === 'object' && !Array.isArray(v) && !Object.keys(v as object).length)),
+    ),
+    ...(e.authors.some((a) => a.suffix) ? { suffixes: e.authors.map((a) => a.suffix ?? '') } : {}),
   };
 }
 

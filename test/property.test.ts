@@ -10,11 +10,13 @@ import { numberedLines } from '../src/sources/layout.js';
 import { LAYOUTS } from '../src/sources/registry.js';
 import { ROOT, sourceFile } from './helpers.js';
 
-const SEED_OF: Record<string, string> = {
-  profile: '000_d8cb28e390c8b537.txt',
-  abstracts: '001_c6522c3393cc43e8.txt',
-  alphaxiv: '002_005814e4d3d9eaf5.txt',
-  hfdaily: '003_c3294795eb6434d4.txt',
+// A sample of each layout to mutate: a seed for the listings, a fixture for the rest.
+const SAMPLE_OF: Record<string, string> = {
+  profile: 'seeds/000_d8cb28e390c8b537.txt',
+  abstracts: 'seeds/001_c6522c3393cc43e8.txt',
+  alphaxiv: 'seeds/002_005814e4d3d9eaf5.txt',
+  hfdaily: 'seeds/003_c3294795eb6434d4.txt',
+  bibtex: 'test/fixtures/bibtex/accents, commands and math decoded to Unicode.bib',
 };
 
 // Any one code point, surrogates and controls included.
@@ -52,7 +54,7 @@ function everyEntryInOnePaper(entries: { file: string; line: number }[]) {
 }
 
 describe.each(LAYOUTS.map((l) => [l.name, l] as const))('%s parser', (name, layout) => {
-  const lines = readFileSync(path.join(ROOT, 'seeds', SEED_OF[name]!), 'utf8').split('\n');
+  const lines = readFileSync(path.join(ROOT, SAMPLE_OF[name]!), 'utf8').split('\n');
 
   it('never throws on mutated seed text, and keeps every entry it reads', () => {
     fc.assert(
@@ -67,7 +69,7 @@ describe.each(LAYOUTS.map((l) => [l.name, l] as const))('%s parser', (name, layo
 
   it('never throws on random text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(anyChar, fc.constantFrom('\n', '\n', ' ', ',', '·', '•', 'Abstract:', 'LGJun 3', 'Jan 8, 2025')), maxLength: 400 }), (text) => {
+      fc.property(fc.string({ unit: fc.oneof(anyChar, fc.constantFrom('\n', '\n', ' ', ',', '·', '•', 'Abstract:', 'LGJun 3', 'Jan 8, 2025', '@article{', '{', '}', '=', '"', '#', '\\\'', 'TY  - ', 'ER  - ', '[{"title":')), maxLength: 400 }), (text) => {
         const { entries } = layout.parse(numberedLines(text), { file: 'f.txt' });
         everyEntryInOnePaper(entries);
       }),

@@ -38,7 +38,8 @@ const LETTERS: Record<string, string> = {
   '–': '--', '—': '---', '‘': '`', '’': "'", '“': '``', '”': "''", '…': '{\\ldots}', '\u00a0': '~', '×': '{$\\times$}', '±': '{$\\pm$}', '≤': '{$\\leq$}', '≥': '{$\\geq$}', '→': '{$\\rightarrow$}', '∼': '{$\\sim$}', '°': '{\\textdegree}', '€': '{\\texteuro}', '£': '{\\pounds}', '§': '{\\S}', '©': '{\\textcopyright}', '•': '{\\textbullet}', '·': '{\\textperiodcentered}',
 };
 
-const GREEK = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(' ');
+/** Greek letters in alphabetical order, by their LaTeX names. */
+export const GREEK = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(' ');
 
 function greek(c: string): string | null {
   const code = c.codePointAt(0)!;

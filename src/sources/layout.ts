@@ -16,6 +16,11 @@ export interface ParseContext {
 export interface Layout {
   name: string;
   description: string;
+  /**
+   * True for bibliography formats (BibTeX, RIS, CSL-JSON, lit's own exports), whose fields say
+   * what they mean; listings are searched for DOIs, arXiv ids and code links in their text.
+   */
+  structured?: boolean;
   /** Confidence from 0 to 1 that the lines are in this layout; the registry picks the highest. */
   detect(lines: Line[]): number;
   parse(lines: Line[], ctx: ParseContext): ParseResult;
@@ -37,4 +42,28 @@ export function share(lines: Line[], test: (l: Line) => boolean, sample = 200): 
   const head = lines.slice(0, sample);
   if (head.length === 0) return 0;
   return head.filter(test).length / head.length;
+}
+
+/** The lines joined again, and the line number of any offset in the joined text. */
+export function joinLines(lines: Line[]): { text: string; lineAt(offset: number): number } {
+  const starts: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    starts.push(at);
+    at += l.text.length + 1;
+  }
+  const text = lines.map((l) => l.text).join('\n');
+  return {
+    text,
+    lineAt(offset: number): number {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lines[lo]?.n ?? 1;
+    },
+  };
 }

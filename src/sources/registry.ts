@@ -2,10 +2,11 @@
 import type { Layout, Line } from './layout.js';
 import { abstracts } from './layouts/abstracts.js';
 import { alphaxiv } from './layouts/alphaxiv.js';
+import { bibtex } from './layouts/bibtex.js';
 import { hfdaily } from './layouts/hfdaily.js';
 import { profile } from './layouts/profile.js';
 
-export const LAYOUTS: readonly Layout[] = [profile, abstracts, alphaxiv, hfdaily];
+export const LAYOUTS: readonly Layout[] = [profile, abstracts, alphaxiv, hfdaily, bibtex];
 
 // Below this no layout is trusted: a guess would turn prose into bogus papers.
 const MIN_CONFIDENCE = 0.5;

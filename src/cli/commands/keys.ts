@@ -1,7 +1,7 @@
 // `lit keys`: the key register, listed, pruned, recomputed, or one key set by hand.
 import { readFileSync } from 'node:fs';
 import { EXIT, LitError } from '../../errors.js';
-import { freshKeys, isValidKey, type KeyLine } from '../../keys.js';
+import { freshKeys, isValidKey, primaryOf, type KeyLine } from '../../keys.js';
 import type { Paper } from '../../model.js';
 import { parseRegister, updateRegister } from '../../register.js';
 import { finish, open, type Context } from '../context.js';
@@ -22,15 +22,7 @@ interface Listed {
 /** The primary lines of a register with the aliases that lead to each. */
 function listing(lines: KeyLine[], present: Map<string, Paper>): Listed[] {
   const byKey = new Map(lines.map((l) => [l.key, l]));
-  const primary = (l: KeyLine): KeyLine | undefined => {
-    const seen = new Set<KeyLine>();
-    let at: KeyLine | undefined = l;
-    while (at?.aliasOf != null && !seen.has(at)) {
-      seen.add(at);
-      at = byKey.get(at.aliasOf);
-    }
-    return at && at.aliasOf === null ? at : undefined;
-  };
+  const primary = (l: KeyLine) => primaryOf(l, byKey);
   const aliases = new Map<string, string[]>();
   for (const l of lines) {
     const p = l.aliasOf === null ? undefined : primary(l);

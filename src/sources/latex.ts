@@ -1,0 +1,246 @@
+// Reading LaTeX markup as Unicode text: what a .bib field means, not how it was typed.
+// `{\"u}`, `\"{u}` and `\"u` are all ü; `{\'\i}` is í (not the dotless ı with an accent that
+// other parsers give); braces that protect case are dropped; `--` is an en dash. Math is kept
+// as written (`$O(n)$`), or read as Unicode (`$\Phi$` → Φ) when comparing titles.
+import { GREEK } from '../format/latex.js';
+
+/** What to do with `$…$` math: keep it as written, or turn it into the Unicode it shows. */
+export type MathMode = 'keep' | 'unicode';
+
+// Accent commands and the combining marks they put on a letter.
+const ACCENT: Record<string, string> = {
+  '`': '\u0300',
+  "'": '\u0301',
+  '^': '\u0302',
+  '~': '\u0303',
+  '=': '\u0304',
+  u: '\u0306',
+  '.': '\u0307',
+  '"': '\u0308',
+  r: '\u030a',
+  H: '\u030b',
+  v: '\u030c',
+  c: '\u0327',
+  k: '\u0328',
+  d: '\u0323',
+  b: '\u0331',
+  t: '\u0361',
+};
+
+// Commands that stand for one character, in text or math.
+const SYMBOL: Record<string, string> = {
+  ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ', aa: 'å', AA: 'Å',
+  dh: 'ð', DH: 'Ð', th: 'þ', TH: 'Þ', dj: 'đ', DJ: 'Đ', ng: 'ŋ', NG: 'Ŋ',
+  textbackslash: '\\', textbraceleft: '{', textbraceright: '}', textasciitilde: '~', textasciicircum: '^',
+  textasciigrave: '`', textquotesingle: "'", textless: '<', textgreater: '>', textbar: '|', textunderscore: '_', textdollar: '$',
+  textquoteleft: '‘', textquoteright: '’', textquotedblleft: '“', textquotedblright: '”', textendash: '–', textemdash: '—',
+  ldots: '…', dots: '…', textellipsis: '…', textdegree: '°', texteuro: '€', euro: '€', pounds: '£', textsterling: '£', S: '§', P: '¶',
+  textcopyright: '©', copyright: '©', textregistered: '®', texttrademark: '™', textbullet: '•', textperiodcentered: '·',
+  guillemotleft: '«', guillemotright: '»', guillemetleft: '«', guillemetright: '»', textexclamdown: '¡', textquestiondown: '¿',
+  textmu: 'µ', textonehalf: '½', textonequarter: '¼', textthreequarters: '¾', texttimes: '×', textdiv: '÷', textminus: '−',
+  textpm: '±', textordfeminine: 'ª', textordmasculine: 'º', textsuperscript: '', textnumero: '№', textdagger: '†', textdaggerdbl: '‡',
+  times: '×', pm: '±', mp: '∓', cdot: '·', div: '÷', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠', ne: '≠', approx: '≈', sim: '∼',
+  simeq: '≃', equiv: '≡', infty: '∞', rightarrow: '→', to: '→', leftarrow: '←', Rightarrow: '⇒', Leftarrow: '⇐', leftrightarrow: '↔',
+  mapsto: '↦', ell: 'ℓ', partial: '∂', nabla: '∇', sum: '∑', prod: '∏', int: '∫', in: '∈', notin: '∉', subset: '⊂', subseteq: '⊆',
+  cup: '∪', cap: '∩', forall: '∀', exists: '∃', emptyset: '∅', varnothing: '∅', star: '⋆', ast: '∗', circ: '∘', bullet: '•', prime: '′',
+  langle: '⟨', rangle: '⟩', hbar: 'ℏ', aleph: 'ℵ', sqrt: '√', propto: '∝', perp: '⊥', parallel: '∥', log: 'log', exp: 'exp', max: 'max',
+  min: 'min', lim: 'lim', sin: 'sin', cos: 'cos', mid: '∣', vert: '|', lvert: '|', rvert: '|', lbrace: '{', rbrace: '}', backslash: '\\',
+  varepsilon: 'ε', vartheta: 'ϑ', varpi: 'ϖ', varrho: 'ϱ', varsigma: 'ς', varphi: 'φ', epsilon: 'ϵ', phi: 'ϕ',
+  quad: ' ', qquad: ' ', enspace: ' ', thinspace: ' ', space: ' ', relax: '', protect: '', noopsort: '', nocase: '', hspace: '',
+};
+// Greek letters by name, lower and upper case (LaTeX's \epsilon and \phi are ϵ and ϕ, set above).
+GREEK.forEach((name, i) => {
+  const lower = String.fromCodePoint(0x3b1 + i + (i >= 17 ? 1 : 0));
+  if (!(name in SYMBOL)) SYMBOL[name] = lower;
+  SYMBOL[name[0]!.toUpperCase() + name.slice(1)] = String.fromCodePoint(0x391 + i + (i >= 17 ? 1 : 0));
+});
+
+// Commands whose argument is the text itself: the markup goes, the words stay.
+const TEXT_ARG = new Set([
+  'emph', 'textit', 'textbf', 'textsc', 'textrm', 'textsf', 'texttt', 'textup', 'textmd', 'textsl', 'textnormal', 'mbox', 'hbox', 'text',
+  'mathrm', 'mathit', 'mathbf', 'mathsf', 'mathtt', 'mathcal', 'mathbb', 'mathfrak', 'operatorname', 'boldsymbol', 'bm', 'ensuremath',
+  'uppercase', 'lowercase', 'MakeUppercase', 'MakeLowercase', 'NoCaseChange', 'textsubscript', 'textsuperscript', 'textenglish',
+  'foreignlanguage',
+]);
+
+// `\,` and friends: spacing, hyphenation hints and escaped specials.
+const ONE_CHAR: Record<string, string> = {
+  '&': '&', '%': '%', $: '$', '#': '#', _: '_', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', ':': ' ', '!': '', '-': '', '/': '', '@': '', '\\': ' ', '\n': ' ',
+};
+
+/** Reads LaTeX as Unicode: accents, special letters and symbols, dashes and quotes, markup and braces gone. */
+export function decodeLatex(input: string, math: MathMode = 'keep'): string {
+  // Most values hold no markup at all.
+  if (!/[\\{}$~`'-]/.test(input)) return input;
+  // An accent on \i or \j goes on the dotted letter: `{\'\i}` is í, which NFC then composes.
+  return new Reader(input, math).run().replace(/([ıȷ])([\u0300-\u036f])/g, (_, l: string, m: string) => (l === 'ı' ? 'i' : 'j') + m).normalize('NFC');
+}
+
+class Reader {
+  private i = 0;
+  constructor(
+    private readonly s: string,
+    private readonly math: MathMode,
+  ) {}
+
+  run(): string {
+    return this.until(null, false);
+  }
+
+  /** Text up to an unmatched `}` (consumed) or the end. */
+  private until(close: '}' | '$' | null, inMath: boolean): string {
+    let out = '';
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (c === '}' && close === '}') {
+        this.i++;
+        return out;
+      }
+      if (c === '$' && close === '$') {
+        this.i++;
+        return out;
+      }
+      if (c === '\\') out += this.command(inMath);
+      else if (c === '{') {
+        this.i++;
+        out += this.until('}', inMath);
+      } else if (c === '}') this.i++;
+      else if (c === '$' && !inMath) out += this.mathGroup();
+      else if (inMath && (c === '^' || c === '_')) this.i++;
+      else if (!inMath && c === '~') {
+        this.i++;
+        out += '\u00a0';
+      } else if (!inMath && c === '-' && s.startsWith('---', this.i)) {
+        this.i += 3;
+        out += '—';
+      } else if (!inMath && c === '-' && s.startsWith('--', this.i)) {
+        this.i += 2;
+        out += '–';
+      } else if (!inMath && c === '`' && s.startsWith('``', this.i)) {
+        this.i += 2;
+        out += '“';
+      } else if (!inMath && c === "'" && s.startsWith("''", this.i)) {
+        this.i += 2;
+        out += '”';
+      } else {
+        out += c;
+        this.i++;
+      }
+    }
+    return out;
+  }
+
+  /** `$…$`: kept as written, or read as Unicode. */
+  private mathGroup(): string {
+    const start = this.i;
+    this.i++;
+    const double = this.s[this.i] === '$';
+    if (double) this.i++;
+    const inner = this.until('$', true);
+    if (double && this.s[this.i] === '$') this.i++;
+    if (this.math === 'unicode') return inner;
+    return this.s.slice(start, this.i);
+  }
+
+  /** One argument: a braced group, a command, or a single character. */
+  private argument(inMath: boolean): string {
+    while (this.s[this.i] === ' ') this.i++;
+    const c = this.s[this.i];
+    if (c === undefined) return '';
+    if (c === '{') {
+      this.i++;
+      return this.until('}', inMath);
+    }
+    if (c === '\\') return this.command(inMath);
+    this.i++;
+    return c;
+  }
+
+  private command(inMath: boolean): string {
+    const s = this.s;
+    this.i++; // the backslash
+    const c = s[this.i];
+    if (c === undefined) return '\\';
+    if (c in ACCENT && !/[a-zA-Z]/.test(c)) {
+      this.i++;
+      return this.accent(ACCENT[c]!, inMath);
+    }
+    if (!/[a-zA-Z]/.test(c)) {
+      this.i++;
+      if (c === '(' || c === '[') return this.math === 'unicode' ? this.untilText(c === '(' ? '\\)' : '\\]') : `\\${c}${this.rawUntil(c === '(' ? '\\)' : '\\]')}`;
+      return ONE_CHAR[c] ?? c;
+    }
+    let name = '';
+    while (this.i < s.length && /[a-zA-Z]/.test(s[this.i]!)) name += s[this.i++];
+    // TeX drops the spaces after a control word.
+    const afterName = this.i;
+    while (s[this.i] === ' ') this.i++;
+    const mark = name.length === 1 ? ACCENT[name] : undefined;
+    if (mark) return this.accent(mark, inMath);
+    if (name in SYMBOL) {
+      // `\i{}`: an empty group after a symbol only ends the command.
+      if (s.startsWith('{}', this.i)) this.i += 2;
+      return SYMBOL[name]!;
+    }
+    if (TEXT_ARG.has(name)) {
+      if (name === 'foreignlanguage') this.argument(inMath);
+      return this.argument(inMath);
+    }
+    // A URL is verbatim: `~` and `%` in it are themselves.
+    if (name === 'url' || name === 'path') return this.verbatim();
+    if (name === 'href') {
+      this.verbatim();
+      return this.argument(inMath);
+    }
+    if (name === 'frac') {
+      const a = this.argument(inMath);
+      return `${a}/${this.argument(inMath)}`;
+    }
+    // Unknown: kept as written, argument and all, so nothing a reader might need is lost.
+    if (s[this.i] === '{') return `\\${name}{${this.verbatim()}}`;
+    this.i = afterName;
+    return `\\${name}`;
+  }
+
+  private accent(mark: string, inMath: boolean): string {
+    const arg = this.argument(inMath);
+    if (!arg) return mark.trim();
+    // The mark goes after the first letter and the marks already on it: `\~{\^e}` is ễ.
+    const m = /^.[\u0300-\u036f]*/su.exec(arg)![0];
+    return `${m}${mark}${arg.slice(m.length)}`;
+  }
+
+  /** A braced argument as written, braces balanced. */
+  private verbatim(): string {
+    while (this.s[this.i] === ' ') this.i++;
+    if (this.s[this.i] !== '{') return '';
+    let depth = 0;
+    const start = this.i + 1;
+    for (; this.i < this.s.length; this.i++) {
+      const c = this.s[this.i];
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) break;
+    }
+    return this.s.slice(start, this.i++);
+  }
+
+  private rawUntil(end: string): string {
+    const j = this.s.indexOf(end, this.i);
+    const stop = j < 0 ? this.s.length : j + end.length;
+    const raw = this.s.slice(this.i, stop);
+    this.i = stop;
+    return raw;
+  }
+
+  private untilText(end: string): string {
+    const j = this.s.indexOf(end, this.i);
+    const inner = new Reader(this.s.slice(this.i, j < 0 ? this.s.length : j), 'unicode').untilMath();
+    this.i = j < 0 ? this.s.length : j + end.length;
+    return inner;
+  }
+
+  private untilMath(): string {
+    return this.until(null, true);
+  }
+}

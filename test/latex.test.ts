@@ -1,0 +1,51 @@
+// Reading LaTeX as Unicode, and titles that compare equal however they are typed.
+import { describe, expect, it } from 'vitest';
+import { decodeLatex } from '../src/sources/latex.js';
+import { titleKey } from '../src/text.js';
+
+describe('LaTeX read as Unicode', () => {
+  it.each([
+    ['{\\"u}', 'ü'],
+    ['\\"{u}', 'ü'],
+    ['\\"u', 'ü'],
+    ["{\\'{\\i}}", 'í'],
+    ["{\\'\\i}", 'í'],
+    ["Garc{\\'\\i}a", 'García'],
+    ['Nguy{\\~{\\^e}}n', 'Nguyễn'],
+    ['\\c{c}a', 'ça'],
+    ['\\v{S}koda', 'Škoda'],
+    ['{\\AA}ngstr{\\"o}m', 'Ångström'],
+    ['Wei{\\ss}', 'Weiß'],
+    ['\\l{}\\\'od\\\'z', 'łódź'],
+    ['\\& \\% \\$ \\# \\_', '& % $ # _'],
+    ['\\textbackslash{} \\textbraceleft{}x\\textbraceright{}', '\\ {x}'],
+    ['a--b---c', 'a–b—c'],
+    ["``quoted''", '“quoted”'],
+    ["O'Brien", "O'Brien"],
+    ['a~b', 'a\u00a0b'],
+    ['The {LLM} {\\emph{Era}}', 'The LLM Era'],
+    ['\\textit{in vivo}', 'in vivo'],
+    ['\\url{https://x.org/a_b~c%20}', 'https://x.org/a_b~c%20'],
+    ['\\href{https://github.com/x/y}{LayerNorm-Scaling}', 'LayerNorm-Scaling'],
+    ['{$\\Phi$}-Equilibria', '$\\Phi$-Equilibria'],
+    ['$O(n \\log n)$ time', '$O(n \\log n)$ time'],
+    ['-{}-flag', '--flag'],
+    ['\\unknowncommand{x}', '\\unknowncommand{x}'],
+  ])('%s → %s', (latex, text) => expect(decodeLatex(latex)).toBe(text));
+
+  it('reads math as Unicode when asked (spaces after a command go, as in TeX)', () => {
+    expect(decodeLatex('{$\\Phi$}-Equilibria with $\\ell_1$ and $\\alpha \\leq \\infty$', 'unicode')).toBe('Φ-Equilibria with ℓ1 and α≤∞');
+  });
+});
+
+describe('title keys', () => {
+  it.each([
+    ['Nystr{\\"o}m Approximation', 'Nyström approximation'],
+    ['{$\\Phi$}-equilibria in Games', 'Φ-Equilibria in games'],
+    ['\\Phi-equilibria in Games', 'Φ-equilibria in Games'],
+    ['The {Curse} of {Depth}', 'The curse of depth'],
+    ['Attention Is {$O(n)$}', 'Attention is $O(n)$'],
+  ])('%s is the same title as %s', (a, b) => expect(titleKey(a)).toBe(titleKey(b)));
+
+  it('keeps titles that differ in words apart', () => expect(titleKey('Phi-equilibria')).not.toBe(titleKey('Psi-equilibria')));
+});
