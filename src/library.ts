@@ -1,7 +1,7 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
 import { assignKeys } from './keys.js';
 import { mergeEntries, type CiteKey } from './merge.js';
-import type { MergeReason, Paper, Progress, RawEntry, Warning } from './model.js';
+import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
 import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
 import { decode, type SourceFile } from './sources/read.js';
@@ -26,6 +26,8 @@ export interface Library {
   warnings: Warning[];
 }
 
+// Detection reads this many lines of a file; no layout needs more to be recognised.
+const DETECT_LINES = 500;
 // No listing line is this long; a longer one is a data dump that would only slow every regex.
 const MAX_LINE = 100_000;
 
@@ -42,24 +44,32 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
       reports.push({ file: f.display, layout: null, entries: 0 });
       continue;
     }
-    const lines: Line[] = [];
-    for (const l of numberedLines(decoded.text)) {
-      if (l.text.length > MAX_LINE) {
-        warnings.push({ code: 'line-too-long', file: f.display, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` });
-      } else lines.push(l);
-    }
-    const found = detectLayout(lines);
+    // Layouts are told apart by their first lines; the whole file is split only for the one chosen.
+    const head = numberedLines(decoded.text, DETECT_LINES).filter((l) => l.text.length <= MAX_LINE);
+    const found = detectLayout(head);
     if (!found) {
-      if (lines.length) warnings.push({ code: 'unknown-layout', file: f.display, message: 'file is in none of the known layouts; skipped' });
+      if (head.length) warnings.push({ code: 'unknown-layout', file: f.display, message: 'file is in none of the known layouts; skipped' });
       else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
       reports.push({ file: f.display, layout: null, entries: 0 });
       continue;
     }
-    const result = found.layout.parse(lines, { file: f.display });
+    const ctx = { file: f.display };
+    let result: ParseResult;
+    if (found.layout.parseText) result = found.layout.parseText(decoded.text, ctx);
+    else {
+      const lines: Line[] = [];
+      for (const l of numberedLines(decoded.text)) {
+        if (l.text.length > MAX_LINE) {
+          warnings.push({ code: 'line-too-long', file: f.display, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` });
+        } else lines.push(l);
+      }
+      result = found.layout.parse(lines, ctx);
+    }
     if (!found.layout.structured) for (const e of result.entries) identifiersFromText(e);
     reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
-    entries.push(...result.entries);
-    warnings.push(...result.warnings);
+    // One at a time: spreading 125,000 entries into push() overflows the stack.
+    for (const e of result.entries) entries.push(e);
+    for (const w of result.warnings) warnings.push(w);
   }
   return { reports, entries, warnings };
 }

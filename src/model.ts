@@ -155,11 +155,28 @@ export interface MergeReason {
 
 /** Builds an empty entry at a place; parsers fill in what their layout carries. */
 export function blankEntry(ref: SourceRef): RawEntry {
+  // Written out rather than spread: a large listing makes hundreds of thousands of these.
   return {
-    ...ref,
+    file: ref.file,
+    line: ref.line,
+    layout: ref.layout,
     key: null,
     aliases: [],
-    ...blankBib(),
+    type: null,
+    doi: null,
+    arxiv: null,
+    arxivClass: null,
+    url: null,
+    codeUrl: null,
+    venue: null,
+    volume: null,
+    number: null,
+    pages: null,
+    publisher: null,
+    editors: [],
+    keywords: [],
+    note: null,
+    extra: {},
     title: null,
     authors: [],
     authorsTruncated: false,

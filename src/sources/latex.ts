@@ -76,6 +76,9 @@ export function decodeLatex(input: string, math: MathMode = 'keep'): string {
   return new Reader(input, math).run().replace(/([ıȷ])([\u0300-\u036f])/g, (_, l: string, m: string) => (l === 'ı' ? 'i' : 'j') + m).normalize('NFC');
 }
 
+// Characters that are text as they stand, in text and in math alike.
+const PLAIN = /[^\\{}$~`'\-^_]+/y;
+
 class Reader {
   private i = 0;
   constructor(
@@ -92,6 +95,14 @@ class Reader {
     let out = '';
     const s = this.s;
     while (this.i < s.length) {
+      // Runs of plain text are copied whole; only markup is looked at letter by letter.
+      PLAIN.lastIndex = this.i;
+      const run = PLAIN.exec(s);
+      if (run) {
+        out += run[0];
+        this.i += run[0].length;
+        if (this.i >= s.length) break;
+      }
       const c = s[this.i]!;
       if (c === '}' && close === '}') {
         this.i++;

@@ -24,17 +24,45 @@ export interface Layout {
   /** Confidence from 0 to 1 that the lines are in this layout; the registry picks the highest. */
   detect(lines: Line[]): number;
   parse(lines: Line[], ctx: ParseContext): ParseResult;
+  /**
+   * For formats read as a whole (BibTeX, JSON): parse the file's text directly, so a large file
+   * is not also held as an array of lines. Lines longer than a listing's are not skipped here.
+   */
+  parseText?(text: string, ctx: ParseContext): ParseResult;
 }
 
-/** The non-blank lines of a file, numbered from 1, with trailing white space removed. */
-export function numberedLines(text: string): Line[] {
+/** The non-blank lines of a file (at most `max`), numbered from 1, with trailing white space removed. */
+export function numberedLines(text: string, max = Infinity): Line[] {
   const out: Line[] = [];
-  const raw = text.split('\n');
-  for (let i = 0; i < raw.length; i++) {
-    const t = (raw[i] ?? '').replace(/\s+$/, '');
-    if (t.trim() !== '') out.push({ n: i + 1, text: t });
+  let start = 0;
+  for (let n = 1; start <= text.length && out.length < max; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const t = text.slice(start, end).replace(/\s+$/, '');
+    if (t.trim() !== '') out.push({ n, text: t });
+    start = end + 1;
   }
   return out;
+}
+
+/** The line number of any offset in a text, from an index of where lines start, built once. */
+export function lineIndex(text: string): (offset: number) => number {
+  let starts: Int32Array | null = null;
+  return (offset) => {
+    if (!starts) {
+      const list = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) list.push(i + 1);
+      starts = Int32Array.from(list);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /** Share of lines that satisfy a test, over at most the first `sample` lines. */

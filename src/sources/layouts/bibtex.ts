@@ -3,10 +3,10 @@
 // LaTeX decoded to Unicode. Our own parser, not a library: Better BibTeX's parser
 // (@retorquere/bibtex-parser 9.0.29) took 39 s and 390 MB for 10,000 entries, gives no line
 // numbers, and reads `{\'{\i}}` as ı́; this one reads 100,000 entries in a few seconds.
-import { blankEntry, type Author, type PaperDate, type RawEntry, type Warning } from '../../model.js';
+import { blankEntry, type Author, type PaperDate, type ParseResult, type RawEntry, type Warning } from '../../model.js';
 import { decodeLatex } from '../latex.js';
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
-import { joinLines, share, type Layout, type Line } from '../layout.js';
+import { joinLines, lineIndex, share, type Layout, type Line } from '../layout.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -28,6 +28,8 @@ const MODELLED = new Set([
   'eprintclass', 'url', 'journal', 'journaltitle', 'booktitle', 'volume', 'number', 'issue', 'pages', 'publisher', 'organization',
   'keywords', 'note', 'crossref', 'ids',
 ]);
+
+const RESYNC = /\n\s*@[a-zA-Z]+\s*[{(]/g;
 
 /** A problem found while reading, with the offset it was found at. */
 class BibError extends Error {
@@ -70,8 +72,9 @@ class Scanner {
         if (!(e instanceof BibError)) throw e;
         this.errors.push(e);
         // Resynchronise at the next line that starts an entry.
-        const next = s.slice(e.at).search(/\n\s*@[a-zA-Z]+\s*[{(]/);
-        this.i = next < 0 ? s.length : e.at + next + 1;
+        RESYNC.lastIndex = e.at;
+        const next = RESYNC.exec(s);
+        this.i = next ? next.index + 1 : s.length;
       }
     }
   }
@@ -368,38 +371,46 @@ export const bibtex: Layout = {
   },
   parse(lines, ctx) {
     const { text, lineAt } = joinLines(lines);
-    const scanner = new Scanner(text);
-    scanner.run();
-    const warnings: Warning[] = [];
-    // A file that only looks like BibTeX: one warning, not one per line.
-    if (!scanner.entries.length && scanner.errors.length) {
-      const e = scanner.errors[0]!;
-      warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: `no BibTeX entry could be read (${scanner.errors.length} problem${scanner.errors.length === 1 ? '' : 's'}, the first: ${e.message}); file skipped` });
-      return { entries: [], warnings };
-    }
-    for (const e of scanner.errors) warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: `${e.message}; entry skipped` });
-    for (const e of scanner.notes) warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: e.message });
-    const byKey = new Map<string, RawBib>();
-    for (const b of scanner.entries) {
-      const prev = byKey.get(b.key.toLowerCase());
-      if (prev && b.key) warnings.push({ code: 'duplicate-key', file: ctx.file, line: lineAt(b.at), message: `key ${b.key} is used again (first at line ${lineAt(prev.at)})` });
-      else byKey.set(b.key.toLowerCase(), b);
-    }
-    // crossref: a child takes what it lacks from its parent, the parent's title as its booktitle.
-    for (const b of scanner.entries) {
-      const ref = b.fields.get('crossref')?.trim();
-      if (!ref) continue;
-      const parent = byKey.get(ref.toLowerCase());
-      if (!parent) {
-        warnings.push({ code: 'bad-crossref', file: ctx.file, line: lineAt(b.at), message: `@${b.type}{${b.key}: crossref ${ref} is not in this file` });
-        continue;
-      }
-      for (const [name, value] of parent.fields) {
-        const as = INHERIT[name] ?? (name === 'ids' || name === 'crossref' ? null : name);
-        if (as && !b.fields.has(as)) b.fields.set(as, value);
-      }
-    }
-    const entries = scanner.entries.map((b) => toEntry(b, ctx.file, lineAt(b.at), warnings));
-    return { entries, warnings };
+    return parseBib(text, lineAt, ctx.file);
+  },
+  parseText(text, ctx) {
+    return parseBib(text, lineIndex(text), ctx.file);
   },
 };
+
+function parseBib(text: string, lineAt: (offset: number) => number, file: string): ParseResult {
+  const ctx = { file };
+  const scanner = new Scanner(text);
+  scanner.run();
+  const warnings: Warning[] = [];
+  // A file that only looks like BibTeX: one warning, not one per line.
+  if (!scanner.entries.length && scanner.errors.length) {
+    const e = scanner.errors[0]!;
+    warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: `no BibTeX entry could be read (${scanner.errors.length} problem${scanner.errors.length === 1 ? '' : 's'}, the first: ${e.message}); file skipped` });
+    return { entries: [], warnings };
+  }
+  for (const e of scanner.errors) warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: `${e.message}; entry skipped` });
+  for (const e of scanner.notes) warnings.push({ code: 'bad-entry', file: ctx.file, line: lineAt(e.at), message: e.message });
+  const byKey = new Map<string, RawBib>();
+  for (const b of scanner.entries) {
+    const prev = byKey.get(b.key.toLowerCase());
+    if (prev && b.key) warnings.push({ code: 'duplicate-key', file: ctx.file, line: lineAt(b.at), message: `key ${b.key} is used again (first at line ${lineAt(prev.at)})` });
+    else byKey.set(b.key.toLowerCase(), b);
+  }
+  // crossref: a child takes what it lacks from its parent, the parent's title as its booktitle.
+  for (const b of scanner.entries) {
+    const ref = b.fields.get('crossref')?.trim();
+    if (!ref) continue;
+    const parent = byKey.get(ref.toLowerCase());
+    if (!parent) {
+      warnings.push({ code: 'bad-crossref', file: ctx.file, line: lineAt(b.at), message: `@${b.type}{${b.key}: crossref ${ref} is not in this file` });
+      continue;
+    }
+    for (const [name, value] of parent.fields) {
+      const as = INHERIT[name] ?? (name === 'ids' || name === 'crossref' ? null : name);
+      if (as && !b.fields.has(as)) b.fields.set(as, value);
+    }
+  }
+  const entries = scanner.entries.map((b) => toEntry(b, ctx.file, lineAt(b.at), warnings));
+  return { entries, warnings };
+}
