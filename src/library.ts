@@ -31,6 +31,10 @@ const DETECT_LINES = 500;
 // No listing line is this long; a longer one is a data dump that would only slow every regex.
 const MAX_LINE = 100_000;
 
+function tooLong(file: string, l: Line): Warning {
+  return { code: 'line-too-long', file, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` };
+}
+
 /** Parses each file with the layout detected from its content (never from its name). */
 export function parseFiles(files: SourceFile[], onProgress?: Progress): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[] } {
   const reports: FileReport[] = [];
@@ -45,9 +49,11 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
       continue;
     }
     // Layouts are told apart by their first lines; the whole file is split only for the one chosen.
-    const head = numberedLines(decoded.text, DETECT_LINES).filter((l) => l.text.length <= MAX_LINE);
+    const first = numberedLines(decoded.text, DETECT_LINES);
+    const head = first.filter((l) => l.text.length <= MAX_LINE);
     const found = detectLayout(head);
     if (!found) {
+      for (const l of first) if (l.text.length > MAX_LINE) warnings.push(tooLong(f.display, l));
       if (head.length) warnings.push({ code: 'unknown-layout', file: f.display, message: 'file is in none of the known layouts; skipped' });
       else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
       reports.push({ file: f.display, layout: null, entries: 0 });
@@ -59,9 +65,8 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
     else {
       const lines: Line[] = [];
       for (const l of numberedLines(decoded.text)) {
-        if (l.text.length > MAX_LINE) {
-          warnings.push({ code: 'line-too-long', file: f.display, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` });
-        } else lines.push(l);
+        if (l.text.length > MAX_LINE) warnings.push(tooLong(f.display, l));
+        else lines.push(l);
       }
       result = found.layout.parse(lines, ctx);
     }
