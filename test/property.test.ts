@@ -17,6 +17,10 @@ const SAMPLE_OF: Record<string, string> = {
   alphaxiv: 'seeds/002_005814e4d3d9eaf5.txt',
   hfdaily: 'seeds/003_c3294795eb6434d4.txt',
   bibtex: 'test/fixtures/bibtex/accents, commands and math decoded to Unicode.bib',
+  ris: 'test/fixtures/ris/common tags, repeated authors and keywords.ris',
+  'csl-json': 'test/fixtures/csl-json/an array of items with date parts, particles and literal names.json',
+  'lit-json': "test/fixtures/lit-json/lit's own json export read back.json",
+  'lit-yaml': "test/fixtures/lit-yaml/lit's own yaml export read back.yaml",
 };
 
 // Any one code point, surrogates and controls included.

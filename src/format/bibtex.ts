@@ -1,35 +1,72 @@
 // BibTeX and BibLaTeX entries. BibTeX gets ASCII with LaTeX commands (plain.bst reads bytes);
-// BibLaTeX keeps UTF-8 (biber reads it natively) and uses its ISO `date` field. Both use @misc:
-// a listing does not say where a paper appeared, and @online would demand a URL we do not have.
-import type { Paper } from '../model.js';
+// BibLaTeX keeps UTF-8 (biber reads it natively) and uses its ISO `date` field. A paper a
+// listing gave no type is @misc: a listing does not say where it appeared, and @online would
+// demand a URL. Fields a .bib had that lit does not model are written back as they were.
+import type { Author, Paper } from '../model.js';
+import { litNotes } from './notes.js';
 import { protectTitle, toLatex } from './latex.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Authors as BibTeX names: `Family, Given`, joined by `and`; a cut-short list ends in `and others` (rendered "et al."). */
-function names(p: Paper, ascii: boolean): string | null {
-  if (!p.authorList.length) return null;
-  const list = p.authorList.map((a) => {
-    const family = toLatex(a.family, ascii);
-    return a.given ? `${family}, ${toLatex(a.given, ascii)}` : `{${family}}`;
-  });
-  if (p.authorsTruncated) list.push('others');
-  return list.join(' and ');
+// lit's types (BibLaTeX's names) as classic BibTeX spells them.
+const BIBTEX_TYPES: Record<string, string> = {
+  article: 'article', book: 'book', inbook: 'inbook', incollection: 'incollection', inproceedings: 'inproceedings', proceedings: 'proceedings',
+  thesis: 'phdthesis', report: 'techreport', unpublished: 'unpublished', manual: 'manual', booklet: 'booklet', collection: 'book',
+};
+const BIBLATEX_TYPES = new Set([
+  'article', 'book', 'inbook', 'incollection', 'inproceedings', 'proceedings', 'thesis', 'report', 'unpublished', 'manual', 'booklet',
+  'collection', 'online', 'misc', 'dataset', 'software', 'patent', 'periodical', 'reference', 'inreference',
+]);
+// Where the venue goes: the journal for an article, the book or proceedings for a part of one.
+const IN_BOOK = new Set(['inproceedings', 'incollection', 'inbook']);
+
+/** One name part, braced when BibTeX would misread it: a word `and` would split the list. */
+function part(s: string, ascii: boolean): string {
+  const latex = toLatex(s, ascii);
+  return /\band\b/i.test(s) || /,/.test(s) ? `{${latex}}` : latex;
 }
 
-function field(name: string, value: string): string {
-  return `  ${name.padEnd(12)} = {${value}},`;
+/** `Family, Given`, `Family, Jr., Given`, or `{Corporate Name}` that BibTeX must not split. */
+function name(a: Author, ascii: boolean): string {
+  if (!a.given && !a.suffix) return `{${toLatex(a.family, ascii)}}`;
+  return [part(a.family, ascii), ...(a.suffix ? [part(a.suffix, ascii)] : []), part(a.given, ascii)].join(', ');
+}
+
+/** Authors as BibTeX names joined by `and`; a cut-short list ends in `and others` (rendered "et al."). */
+function names(list: Author[], truncated: boolean, ascii: boolean): string | null {
+  if (!list.length) return null;
+  return [...list.map((a) => name(a, ascii)), ...(truncated ? ['others'] : [])].join(' and ');
+}
+
+function field(key: string, value: string): string {
+  return `  ${key.padEnd(12)} = {${value}},`;
+}
+
+/** The entry type: the one the .bib had (`@phdthesis`), else lit's type as this dialect spells it. */
+function entryType(p: Paper, biblatex: boolean): string {
+  const written = p.extra.bibtex?.['@type'];
+  if (!p.type) return 'misc';
+  if (biblatex) return BIBLATEX_TYPES.has(p.type) ? p.type : 'misc';
+  return written && /^[a-z]+$/.test(written) ? written : (BIBTEX_TYPES[p.type] ?? 'misc');
 }
 
 /** One paper as a BibTeX (`ascii`) or BibLaTeX entry. */
 function entry(p: Paper, biblatex: boolean): string {
   const ascii = !biblatex;
-  const lines = [`@misc{${p.key},`];
+  const type = entryType(p, biblatex);
+  const lines = [`@${type}{${p.key},`];
+  const tex = (s: string) => toLatex(s, ascii);
   // biblatex resolves a citation of any key in `ids`: documents citing an alias still compile.
   if (biblatex && p.aliases.length) lines.push(field('ids', p.aliases.join(', ')));
-  const author = names(p, ascii);
+  const author = names(p.authorList, p.authorsTruncated, ascii);
   if (author) lines.push(field('author', author));
   if (p.title) lines.push(field('title', protectTitle(p.title, ascii)));
+  const editor = names(p.editors, false, ascii);
+  if (editor) lines.push(field('editor', editor));
+  if (p.venue) {
+    const where = type === 'article' ? (biblatex ? 'journaltitle' : 'journal') : IN_BOOK.has(type) ? 'booktitle' : 'howpublished';
+    lines.push(field(where, tex(p.venue)));
+  }
   const [y, m] = (p.date ?? '').split('-').map(Number);
   if (biblatex) {
     if (p.date) lines.push(field('date', p.date));
@@ -38,18 +75,26 @@ function entry(p: Paper, biblatex: boolean): string {
     // Month as the standard macro, unbraced, so styles print it in their own language.
     if (m) lines.push(`  ${'month'.padEnd(12)} = ${MONTHS[m - 1]},`);
   }
-  const notes: string[] = [];
-  if (!p.authorList.length && p.authorCount) notes.push(`${p.authorCount} author${p.authorCount === 1 ? '' : 's'}; names not listed`);
-  if (p.dateInferred) notes.push('year inferred from the listing');
-  // A paper known only by its abstract still needs something a style can print.
-  if (!p.title && p.abstract) notes.push(`title unknown; abstract begins: ${p.abstract.split(/\s+/).slice(0, 12).join(' ')} …`);
-  if (p.organisation) lines.push(field('organization', toLatex(p.organisation, ascii)));
-  if (p.categories.length) lines.push(field('keywords', toLatex(p.categories.join(', '), ascii)));
-  if (notes.length) lines.push(field('note', toLatex(`${notes.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()), ascii)));
-  if (p.abstract) lines.push(field('abstract', toLatex(p.abstract, ascii)));
+  if (p.volume) lines.push(field('volume', tex(p.volume)));
+  if (p.number) lines.push(field('number', tex(p.number)));
+  if (p.pages) lines.push(field('pages', tex(p.pages)));
+  if (p.publisher) lines.push(field('publisher', tex(p.publisher)));
+  if (p.organisation) lines.push(field('organization', tex(p.organisation)));
+  if (p.doi) lines.push(field('doi', p.doi));
+  if (p.arxiv) {
+    lines.push(field('eprint', p.arxiv), field('archiveprefix', 'arXiv'));
+    if (p.arxivClass) lines.push(field('primaryclass', p.arxivClass));
+  }
+  if (p.url) lines.push(field('url', p.url));
+  const keywords = [...p.categories, ...p.keywords.filter((k) => !p.categories.includes(k))];
+  if (keywords.length) lines.push(field('keywords', tex(keywords.join(', '))));
+  const note = litNotes(p, { untitled: true }).concat(p.note ? [p.note] : []);
+  if (note.length) lines.push(field('note', tex(note.join('; '))));
+  if (p.abstract) lines.push(field('abstract', tex(p.abstract)));
   // plain.bst sorts by author, else by the `key` field; give author-less entries one.
-  if (!author && !biblatex) lines.push(field('key', toLatex(p.title ?? p.key, ascii)));
-  if (!author && biblatex) lines.push(field('sortkey', toLatex(p.title ?? p.key, ascii)));
+  if (!author && !biblatex) lines.push(field('key', tex(p.title ?? p.key)));
+  if (!author && biblatex) lines.push(field('sortkey', tex(p.title ?? p.key)));
+  for (const [k, v] of Object.entries(p.extra.bibtex ?? {})) if (!k.startsWith('@') && /^[a-z][\w:.-]*$/i.test(k)) lines.push(field(k, v));
   const last = lines.length - 1;
   lines[last] = lines[last]!.replace(/,$/, '');
   lines.push('}');

@@ -1,27 +1,52 @@
 // RIS, the tagged format reference managers import (Zotero, EndNote, bibutils).
-import type { Paper } from '../model.js';
+import type { Author, Paper } from '../model.js';
+import { litNotes } from './notes.js';
+
+// lit's types (BibLaTeX's names) as RIS reference types; GEN, the generic type, for a listing's
+// paper: a listing does not say whether it is a preprint or published.
+const RIS_TYPES: Record<string, string> = {
+  article: 'JOUR', inproceedings: 'CPAPER', book: 'BOOK', collection: 'EDBOOK', incollection: 'CHAP', inbook: 'CHAP', thesis: 'THES',
+  report: 'RPRT', online: 'ELEC', unpublished: 'UNPB', dataset: 'DATA', software: 'COMP', patent: 'PAT', proceedings: 'CONF', misc: 'GEN',
+};
 
 /** A tag line; RIS values are one line each, so line breaks become spaces. */
 function tag(t: string, value: string): string {
   return `${t}  - ${value.replace(/[\r\n]+/g, ' ')}`;
 }
 
+function risName(a: Author): string {
+  return [a.family, ...(a.given || a.suffix ? [a.given] : []), ...(a.suffix ? [a.suffix] : [])].join(', ');
+}
+
 function record(p: Paper): string {
-  // GEN, the generic type: a listing does not say whether a paper is a preprint or published.
-  const lines = [tag('TY', 'GEN'), tag('ID', p.key)];
+  const written = p.extra.ris?.TY?.[0];
+  const lines = [tag('TY', written ?? RIS_TYPES[p.type ?? 'misc'] ?? 'GEN'), tag('ID', p.key)];
   if (p.title) lines.push(tag('TI', p.title));
-  for (const a of p.authorList) lines.push(tag('AU', a.given ? `${a.family}, ${a.given}` : a.family));
+  for (const a of p.authorList) lines.push(tag('AU', risName(a)));
+  for (const a of p.editors) lines.push(tag('ED', risName(a)));
   if (p.year !== null) lines.push(tag('PY', String(p.year)));
   if (p.date) {
     const [y, m = '', d = ''] = p.date.split('-');
     lines.push(tag('DA', `${y}/${m}/${d}/`));
   }
   if (p.abstract) lines.push(tag('AB', p.abstract));
-  for (const c of p.categories) lines.push(tag('KW', c));
-  if (p.organisation) lines.push(tag('PB', p.organisation));
-  if (p.authorsTruncated) lines.push(tag('N1', 'Author list incomplete.'));
-  if (!p.authorList.length && p.authorCount) lines.push(tag('N1', `${p.authorCount} authors; names not listed.`));
-  if (p.dateInferred) lines.push(tag('N1', 'Year inferred from the listing.'));
+  for (const k of [...p.categories, ...p.keywords.filter((x) => !p.categories.includes(x))]) lines.push(tag('KW', k));
+  if (p.venue) lines.push(tag('T2', p.venue));
+  if (p.volume) lines.push(tag('VL', p.volume));
+  if (p.number) lines.push(tag('IS', p.number));
+  if (p.pages) {
+    const [sp, ep] = p.pages.split(/\s*[–-]+\s*/);
+    lines.push(tag('SP', sp!));
+    if (ep) lines.push(tag('EP', ep));
+  }
+  if (p.publisher ?? p.organisation) lines.push(tag('PB', (p.publisher ?? p.organisation)!));
+  if (p.doi) lines.push(tag('DO', p.doi));
+  if (p.url) lines.push(tag('UR', p.url));
+  // RIS has no arXiv tag; the accession number carries it, as Zotero reads it.
+  if (p.arxiv) lines.push(tag('AN', `arXiv:${p.arxiv}`));
+  for (const n of litNotes(p, { truncated: true })) lines.push(tag('N1', `${n}.`));
+  if (p.note) lines.push(tag('N1', p.note));
+  for (const [t, values] of Object.entries(p.extra.ris ?? {})) if (t !== 'TY' && /^[A-Z][A-Z0-9]$/.test(t)) for (const v of values) lines.push(tag(t, v));
   lines.push('ER  - ');
   return lines.join('\r\n');
 }

@@ -3,10 +3,14 @@ import type { Layout, Line } from './layout.js';
 import { abstracts } from './layouts/abstracts.js';
 import { alphaxiv } from './layouts/alphaxiv.js';
 import { bibtex } from './layouts/bibtex.js';
+import { cslJson } from './layouts/csl-json.js';
 import { hfdaily } from './layouts/hfdaily.js';
+import { litJson } from './layouts/lit-json.js';
+import { litYaml } from './layouts/lit-yaml.js';
 import { profile } from './layouts/profile.js';
+import { ris } from './layouts/ris.js';
 
-export const LAYOUTS: readonly Layout[] = [profile, abstracts, alphaxiv, hfdaily, bibtex];
+export const LAYOUTS: readonly Layout[] = [profile, abstracts, alphaxiv, hfdaily, bibtex, ris, cslJson, litJson, litYaml];
 
 // Below this no layout is trusted: a guess would turn prose into bogus papers.
 const MIN_CONFIDENCE = 0.5;

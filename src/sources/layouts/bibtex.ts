@@ -5,6 +5,7 @@
 // numbers, and reads `{\'{\i}}` as ı́; this one reads 100,000 entries in a few seconds.
 import { blankEntry, type Author, type PaperDate, type ParseResult, type RawEntry, type Warning } from '../../model.js';
 import { decodeLatex } from '../latex.js';
+import { readLitNotes } from '../notes.js';
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
 import { joinLines, lineIndex, share, type Layout, type Line } from '../layout.js';
 
@@ -28,6 +29,8 @@ const MODELLED = new Set([
   'eprintclass', 'url', 'journal', 'journaltitle', 'booktitle', 'volume', 'number', 'issue', 'pages', 'publisher', 'organization',
   'keywords', 'note', 'crossref', 'ids',
 ]);
+// howpublished is the venue unless it is a link; then it stays as written.
+const isLink = (v: string | undefined) => /\\url|https?:/.test(v ?? '');
 
 const RESYNC = /\n\s*@[a-zA-Z]+\s*[{(]/g;
 
@@ -339,7 +342,8 @@ function toEntry(b: RawBib, file: string, line: number, warnings: Warning[]): Ra
   const eprintType = (f.get('archiveprefix') ?? f.get('eprinttype') ?? '').trim().toLowerCase();
   e.arxiv = (eprintType === 'arxiv' || /^arxiv:/i.test(f.get('eprint') ?? '') ? normalizeArxiv(f.get('eprint')) : null) ?? arxivFrom(e.doi, e.url);
   e.arxivClass = (f.get('primaryclass') ?? f.get('eprintclass'))?.trim() || null;
-  const venue = f.get('journal') ?? f.get('journaltitle') ?? f.get('booktitle');
+  // howpublished holds the venue of a @misc, as lit's export writes it.
+  const venue = f.get('journal') ?? f.get('journaltitle') ?? f.get('booktitle') ?? (isLink(f.get('howpublished')) ? undefined : f.get('howpublished'));
   e.venue = venue ? clean(venue) : null;
   e.volume = f.get('volume')?.trim() || null;
   e.number = (f.get('number') ?? f.get('issue'))?.trim() || null;
@@ -347,12 +351,15 @@ function toEntry(b: RawBib, file: string, line: number, warnings: Warning[]): Ra
   e.publisher = f.get('publisher') ? clean(f.get('publisher')!) : null;
   e.organisation = f.get('organization') ? clean(f.get('organization')!) : null;
   e.keywords = f.get('keywords') ? clean(f.get('keywords')!).split(/\s*[,;]\s*/).filter(Boolean) : [];
-  e.note = f.get('note') ? clean(f.get('note')!) : null;
+  readLitNotes(e, f.get('note') ? clean(f.get('note')!) : null);
   e.aliases = f.get('ids') ? f.get('ids')!.split(/\s*,\s*/).map((s) => s.trim()).filter(Boolean) : [];
   const extra: Record<string, string> = {};
   // The type as written, so the BibTeX export gives back @phdthesis rather than @thesis.
   if (type && b.type !== type) extra['@type'] = b.type;
-  for (const [name, value] of f) if (!MODELLED.has(name)) extra[name] = VERBATIM.has(name) ? value.trim() : value;
+  for (const [name, value] of f) {
+    if (MODELLED.has(name) || (name === 'howpublished' && e.venue && !isLink(value) && !f.get('journal') && !f.get('journaltitle') && !f.get('booktitle'))) continue;
+    extra[name] = VERBATIM.has(name) ? value.trim() : value;
+  }
   if (Object.keys(extra).length) e.extra = { bibtex: extra };
   return e;
 }
