@@ -92,11 +92,12 @@ export function splitMath(text: string): { math: boolean; text: string }[] {
   let last = 0;
   for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {
     if (i < last || !text[i + 1] || /\s|\$/.test(text[i + 1]!)) continue;
-    let j = text.indexOf('$', i + 1);
-    while (j >= 0 && (/\s/.test(text[j - 1]!) || /\d/.test(text[j + 1] ?? ''))) j = text.indexOf('$', j + 1);
+    // The next `$` closes it or nothing does: to TeX every `$` opens or closes math.
+    const j = text.indexOf('$', i + 1);
     if (j < 0) break;
     const inner = text.slice(i + 1, j);
-    if (!balanced(inner)) continue;
+    // `\$` inside would end the math early for a reader; unbalanced braces would end the field.
+    if (/\s/.test(text[j - 1]!) || /\d/.test(text[j + 1] ?? '') || !balanced(inner) || inner.endsWith('\\')) continue;
     if (i > last) out.push({ math: false, text: text.slice(last, i) });
     out.push({ math: true, text: text.slice(i, j + 1) });
     last = j + 1;
