@@ -4,6 +4,7 @@ import { mergeEntries, type CiteKey } from './merge.js';
 import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
 import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
+import { mathSymbols } from './sources/latex.js';
 import { decode, type SourceFile } from './sources/read.js';
 import { detectLayout } from './sources/registry.js';
 
@@ -70,7 +71,13 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
       }
       result = found.layout.parse(lines, ctx);
     }
-    if (!found.layout.structured) for (const e of result.entries) identifiersFromText(e);
+    if (!found.layout.structured) {
+      for (const e of result.entries) {
+        if (e.title) e.title = mathSymbols(e.title);
+        if (e.abstract) e.abstract = mathSymbols(e.abstract);
+        identifiersFromText(e);
+      }
+    }
     reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
     // One at a time: spreading 125,000 entries into push() overflows the stack.
     for (const e of result.entries) entries.push(e);

@@ -1,6 +1,6 @@
 // Reading LaTeX as Unicode, and titles that compare equal however they are typed.
 import { describe, expect, it } from 'vitest';
-import { decodeLatex } from '../src/sources/latex.js';
+import { decodeLatex, mathSymbols } from '../src/sources/latex.js';
 import { titleKey } from '../src/text.js';
 
 describe('LaTeX read as Unicode', () => {
@@ -27,7 +27,8 @@ describe('LaTeX read as Unicode', () => {
     ['\\textit{in vivo}', 'in vivo'],
     ['\\url{https://x.org/a_b~c%20}', 'https://x.org/a_b~c%20'],
     ['\\href{https://github.com/x/y}{LayerNorm-Scaling}', 'LayerNorm-Scaling'],
-    ['{$\\Phi$}-Equilibria', '$\\Phi$-Equilibria'],
+    ['{$\\Phi$}-Equilibria', 'Φ-Equilibria'],
+    ['{$\\gamma$}-rays and $\\leq$', 'γ-rays and ≤'],
     ['$O(n \\log n)$ time', '$O(n \\log n)$ time'],
     ['-{}-flag', '--flag'],
     ['\\unknowncommand{x}', '\\unknowncommand{x}'],
@@ -48,4 +49,13 @@ describe('title keys', () => {
   ])('%s is the same title as %s', (a, b) => expect(titleKey(a)).toBe(titleKey(b)));
 
   it('keeps titles that differ in words apart', () => expect(titleKey('Phi-equilibria')).not.toBe(titleKey('Psi-equilibria')));
+});
+
+describe('one-symbol math in listings', () => {
+  it.each([
+    ['more than 4$\\times$ memory', 'more than 4× memory'],
+    ['1.53% $\\sim$ 6.11%', '1.53% ∼ 6.11%'],
+    ['an $\\ell_1$ penalty', 'an $\\ell_1$ penalty'],
+    ['$\\notacommand$', '$\\notacommand$'],
+  ])('%s → %s', (text, out) => expect(mathSymbols(text)).toBe(out));
 });

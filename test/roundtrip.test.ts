@@ -10,7 +10,9 @@ import { sourceFile } from './helpers.js';
 
 const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const accents = 'àáâäçèéêëíîïñòóôöùúûüýÿÀÉÖÜßåÅæøłŁıœ';
-const specials = ['&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', '<', '>', '-', '--', "'", "''", '`', '"', ',', '.', ':', ';', '(', ')', '/', '?', '!', '–', '—', '“', '”', '‘', '’', ' '];
+// A backslash before letters would be a LaTeX command in the text; lit writes it as \textbackslash,
+// but `$\pi$` typed in a title is π to every reader, so the generator keeps backslashes apart.
+const specials = ['&', '%', '$', '#', '_', '{', '}', '~', '^', '\\ ', '\\1', '<', '>', '-', '--', "'", "''", '`', '"', ',', '.', ':', ';', '(', ')', '/', '?', '!', '–', '—', '“', '”', '‘', '’', ' '];
 const unit = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...letters) }, { weight: 2, arbitrary: fc.constantFrom(...accents) }, { weight: 2, arbitrary: fc.constantFrom(...specials) }, { weight: 1, arbitrary: fc.constantFrom('$x$', '$O(n)$', ' and ', '{LLM}') });
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 const text = (min: number, max: number) => fc.array(unit, { minLength: min, maxLength: max }).map((u) => squash(u.join('')));

@@ -162,6 +162,14 @@ Examples:
     )
     .action(lazy(() => import('./commands/export.js')));
 
+  p.command('open')
+    .description("open a paper's page (DOI, else arXiv, else URL) in the browser; in a pipe, print it")
+    .argument('<paper...>', 'a key, alias or id, or words of its title')
+    .option('--print', 'print the link instead of opening it')
+    .option('--code', 'the code link instead of the paper')
+    .addHelpText('after', '\nThe opener is $LIT_OPENER if set, else xdg-open (open on macOS).\n\nExamples:\n  lit open sun2025curse\n  lit open "curse of depth" --code\n  lit open sun2025curse --print | pbcopy')
+    .action(lazy(() => import('./commands/open.js')));
+
   const keys = p
     .command('keys')
     .description('the citation keys lit has handed out: key, aliases and title')

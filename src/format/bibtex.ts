@@ -91,9 +91,11 @@ function entry(p: Paper, biblatex: boolean): string {
   const note = litNotes(p, { untitled: true }).concat(p.note ? [p.note] : []);
   if (note.length) lines.push(field('note', tex(note.join('; '))));
   if (p.abstract) lines.push(field('abstract', tex(p.abstract)));
-  // plain.bst sorts by author, else by the `key` field; give author-less entries one.
-  if (!author && !biblatex) lines.push(field('key', tex(p.title ?? p.key)));
-  if (!author && biblatex) lines.push(field('sortkey', tex(p.title ?? p.key)));
+  // plain.bst sorts by author, else by the `key` field; give author-less entries one (unless the
+  // .bib it came from had one of its own, written back below).
+  const own = p.extra.bibtex ?? {};
+  if (!author && !biblatex && !('key' in own)) lines.push(field('key', tex(p.title ?? p.key)));
+  if (!author && biblatex && !('sortkey' in own)) lines.push(field('sortkey', tex(p.title ?? p.key)));
   for (const [k, v] of Object.entries(p.extra.bibtex ?? {})) if (!k.startsWith('@') && /^[a-z][\w:.-]*$/i.test(k)) lines.push(field(k, v));
   const last = lines.length - 1;
   lines[last] = lines[last]!.replace(/,$/, '');

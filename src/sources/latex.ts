@@ -68,6 +68,16 @@ const ONE_CHAR: Record<string, string> = {
   '&': '&', '%': '%', $: '$', '#': '#', _: '_', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', ':': ' ', '!': '', '-': '', '/': '', '@': '', '\\': ' ', '\n': ' ',
 };
 
+/**
+ * `$\times$`, `$\sim$`, `$\gamma$`: math that is one symbol, read as that character. Listings
+ * print arXiv's LaTeX as typed; lit reads it the way it reads a .bib, so a paper's text is the
+ * same whichever source it came from, and an export reads back as it was.
+ */
+export function mathSymbols(text: string): string {
+  if (!text.includes('$\\')) return text;
+  return text.replace(/\$\s*\\([a-zA-Z]+)\s*\$/g, (m, name: string) => (SYMBOL[name]?.length === 1 ? SYMBOL[name]! : m));
+}
+
 /** Reads LaTeX as Unicode: accents, special letters and symbols, dashes and quotes, markup and braces gone. */
 export function decodeLatex(input: string, math: MathMode = 'keep'): string {
   // Most values hold no markup at all.
@@ -151,6 +161,10 @@ class Reader {
     const inner = this.until('$', true);
     if (double && this.s[this.i] === '$') this.i++;
     if (this.math === 'unicode') return inner;
+    // One symbol alone (`$\gamma$`, `$\leq$`) is how a .bib spells one character: read it as that
+    // character. Anything more is mathematics and stays as written.
+    const one = /^\s*\\([a-zA-Z]+)\s*$/.exec(this.s.slice(start + (double ? 2 : 1), this.i - (double ? 2 : 1)));
+    if (one && one[1]! in SYMBOL && SYMBOL[one[1]!]!.length === 1) return SYMBOL[one[1]!]!;
     return this.s.slice(start, this.i);
   }
 

@@ -29,6 +29,8 @@ const MODELLED = new Set([
   'eprintclass', 'url', 'journal', 'journaltitle', 'booktitle', 'volume', 'number', 'issue', 'pages', 'publisher', 'organization',
   'keywords', 'note', 'crossref', 'ids',
 ]);
+/** The sorting field lit's export adds to an entry without authors: not the source's own. */
+const addedSortKey = (name: string, value: string, title: string | null, key: string) => (name === 'key' || name === 'sortkey') && [title, key].includes(clean(value));
 // howpublished is the venue unless it is a link; then it stays as written.
 const isLink = (v: string | undefined) => /\\url|https?:/.test(v ?? '');
 
@@ -357,7 +359,7 @@ function toEntry(b: RawBib, file: string, line: number, warnings: Warning[]): Ra
   // The type as written, so the BibTeX export gives back @phdthesis rather than @thesis.
   if (type && b.type !== type) extra['@type'] = b.type;
   for (const [name, value] of f) {
-    if (MODELLED.has(name) || (name === 'howpublished' && e.venue && !isLink(value) && !f.get('journal') && !f.get('journaltitle') && !f.get('booktitle'))) continue;
+    if (MODELLED.has(name) || addedSortKey(name, value, e.title, b.key) || (name === 'howpublished' && e.venue && !isLink(value) && !f.get('journal') && !f.get('journaltitle') && !f.get('booktitle'))) continue;
     extra[name] = VERBATIM.has(name) ? value.trim() : value;
   }
   if (Object.keys(extra).length) e.extra = { bibtex: extra };

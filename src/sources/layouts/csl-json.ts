@@ -54,7 +54,9 @@ function toEntry(v: unknown, file: string, line: number, warnings: Warning[]): R
   const e = blankEntry({ file, line, layout: 'csl-json' });
   e.key = str(o.id);
   e.type = TYPES[o.type] ?? 'misc';
-  e.title = str(o.title);
+  // lit's own export gives an untitled paper a bracketed description; it is not a title.
+  const title = str(o.title);
+  e.title = title && /^\[Untitled; abstract begins: .*…\]$/.test(title) ? null : title;
   e.authors = names(o.author);
   e.editors = names(o.editor);
   e.date = issued(o.issued);
@@ -93,7 +95,9 @@ export const cslJson: Layout = {
   structured: true,
   detect(lines) {
     const head = lines.slice(0, 60).map((l) => l.text).join('\n');
-    if (!/^\s*[[{]/.test(head) || !/"type"\s*:\s*"[a-z-]+"/.test(head)) return 0;
+    // An item opens with one of CSL's own variables (Zotero and pandoc write `id` first): other
+    // JSON that merely holds a "type" somewhere is not CSL.
+    if (!/^\s*(\[\s*)?\{\s*"(id|type|title|author|issued|DOI|URL)"\s*:/.test(head) || !/"type"\s*:\s*"[a-z-]+"/.test(head)) return 0;
     // lit's own json export holds the same names; its records are read by lit-json.
     if (/"provenance"\s*:/.test(head) || /^\s*\[?\s*\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"key"\s*:/.test(head)) return 0;
     return /"(title|author|issued|container-title|DOI)"\s*:/.test(head) ? 0.9 : 0.5;
