@@ -113,11 +113,34 @@ for (const [name, src] of cases) {
   rmSync(`${cacheDir}-data`, { recursive: true, force: true });
 }
 
-// Citation keys in-process, on the largest library: what the key register adds to a build.
+// In-process figures: scripts in bench/ bundled with esbuild (the sources are TypeScript).
+function bundle(name) {
+  const out = path.join(OUT, `${name}.mjs`);
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), [`bench/${name}.ts`, '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${out}`, '--log-level=warning', "--banner:js=import { createRequire as litCreateRequire } from 'node:module'; const require = litCreateRequire(import.meta.url);"], { cwd: ROOT });
+  return out;
+}
+const run = (script, ...args) => JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+
+// Citation keys, on the largest library: what the key register adds to a build.
 const largest = library(quick ? 10_000 : 100_000);
-const keysScript = path.join(OUT, 'keys.mjs');
-execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['bench/keys.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${keysScript}`, '--log-level=warning', "--banner:js=import { createRequire as litCreateRequire } from 'node:module'; const require = litCreateRequire(import.meta.url);"], { cwd: ROOT });
-const keys = JSON.parse(execFileSync(process.execPath, [keysScript, largest], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+const keys = run(bundle('keys'), largest);
+
+// A .bib of the same size, with what real ones hold: @string macros, accents, math, braces.
+function bibLibrary(n) {
+  const file = path.join(OUT, `refs-${n}.bib`);
+  if (existsSync(file)) return file;
+  const fam = ['M{\\"u}ller', "Garc{\\'i}a", 'Smith', 'van der Berg', 'Nguy{\\~{\\^e}}n', 'Liu', '{\\AA}berg', "O'Brien", 'Zhang'];
+  const out = ['@string{NIPS = "Advances in Neural Information Processing Systems"}', ''];
+  for (let i = 0; i < n; i++) {
+    const authors = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => `${pickOne(fam)}, ${pickOne(givens)}`).join(' and ');
+    out.push(`@inproceedings{key${i},\n  author = {${authors}},\n  title = {${sentence(6 + Math.floor(rand() * 6)).replace(/[.,]$/, '')} with {$\\ell_1$} and {LLMs} ${i}},\n  booktitle = NIPS # " ${2000 + (i % 25)}",\n  year = ${2000 + (i % 25)},\n  month = jan,\n  pages = {${i}--${i + 10}},\n  doi = {10.1000/x.${i}},\n  abstract = {${sentence(120)} \\& 50\\% more},\n}\n`);
+  }
+  writeFileSync(file, out.join('\n'));
+  return file;
+}
+const bibN = quick ? 10_000 : 100_000;
+const read = run(bundle('read'), bibLibrary(bibN));
+
 const keyRows = [
   ['the scheme\'s keys alone (what a build spent on keys before the register)', keys.schemeOnly],
   ['first build: every paper new, register written and flushed to disk', keys.firstBuild],
@@ -144,6 +167,12 @@ ${table}
 
 Targets: a cached search on the seeds within 1.5× the floor; at 10,000 papers within 300 ms;
 building the index for 10,000 papers under 5 s.
+
+## Reading a ${bibN.toLocaleString('en')}-entry .bib
+
+In-process (\`bench/read.ts\`): the generated file (${read.fileMB.toFixed(0)} MB; @string macros, accents,
+math, braces) read, decoded and parsed into ${read.entries.toLocaleString('en')} entries in
+**${(read.ms / 1000).toFixed(1)} s**, with a peak of **${read.peakMB.toFixed(0)} MB** of memory. Target: at most 10 s and 1.5 GB.
 
 ## Citation keys at ${keys.papers.toLocaleString('en')} papers
 

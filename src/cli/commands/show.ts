@@ -1,6 +1,6 @@
 // `lit show`: one paper in full, with its sources and which fields each supplied.
 import { EXIT } from '../../errors.js';
-import type { Paper, ProvenanceField } from '../../model.js';
+import { displayName, type Paper, type ProvenanceField } from '../../model.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
 import { chooseFormat, render } from '../render.js';
@@ -40,11 +40,21 @@ async function full(p: Paper, ctx: Context): Promise<string> {
     `${label('authors')}${authors}`,
     `${label('date')}${p.date ?? '(unknown)'}${p.dateInferred ? dim(' (year inferred from the listing)') : ''}`,
   ];
+  if (p.type) lines.push(`${label('type')}${p.type}`);
+  if (p.venue) lines.push(`${label('venue')}${[p.venue, p.volume && `vol. ${p.volume}`, p.number && `no. ${p.number}`, p.pages && `pp. ${p.pages}`].filter(Boolean).join(', ')}`);
+  if (p.publisher) lines.push(`${label('publisher')}${p.publisher}`);
+  if (p.editors.length) lines.push(`${label('editors')}${p.editors.map(displayName).join(', ')}`);
+  if (p.doi) lines.push(`${label('doi')}${p.doi}`);
+  if (p.arxiv) lines.push(`${label('arxiv')}${p.arxiv}${p.arxivClass ? ` [${p.arxivClass}]` : ''}`);
+  if (p.url) lines.push(`${label('url')}${p.url}`);
   if (p.categories.length) lines.push(`${label('categories')}${p.categories.join(', ')}`);
+  if (p.keywords.length) lines.push(`${label('keywords')}${p.keywords.join(', ')}`);
   if (p.organisation) lines.push(`${label('organisation')}${p.organisation}`);
   if (p.upvotes !== null) lines.push(`${label('upvotes')}${p.upvotes}`);
   if (p.score !== null) lines.push(`${label('score')}${p.score}`);
-  if (p.code) lines.push(`${label('code')}yes`);
+  if (p.codeUrl) lines.push(`${label('code')}${p.codeUrl}`);
+  else if (p.code) lines.push(`${label('code')}yes`);
+  if (p.note) lines.push(`${label('note')}${p.note}`);
   lines.push('', p.abstract ? wrap(p.abstract, width) : dim('(no abstract)'), '', bold('sources'));
   for (const s of p.sources) {
     const fields = (Object.entries(p.provenance) as [ProvenanceField, { file: string; line: number }][])
