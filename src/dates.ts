@@ -1,3 +1,4 @@
+import { maxOf } from './arrays.js';
 import type { PaperDate } from './model.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -31,7 +32,7 @@ export function inferYears(dates: PaperDate[]): boolean {
   const missing = dates.filter((d) => d.year === null);
   if (missing.length === 0) return true;
   if (explicit.length === 0) return false;
-  const year = Math.max(...explicit) + 1;
+  const year = maxOf(explicit) + 1;
   for (const d of missing) {
     d.year = year;
     d.inferred = true;

@@ -1,4 +1,5 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
+import { pushAll } from './arrays.js';
 import { assignKeys } from './keys.js';
 import { mergeEntries, type CiteKey } from './merge.js';
 import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
@@ -44,7 +45,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
   for (const [i, f] of files.entries()) {
     onProgress?.('reading sources', i, files.length);
     const decoded = decode(f);
-    warnings.push(...decoded.warnings);
+    pushAll(warnings, decoded.warnings);
     if (decoded.text === null) {
       reports.push({ file: f.display, layout: null, entries: 0 });
       continue;
@@ -105,6 +106,6 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
 /** The whole library, keyed as a first run with an empty key register would key it. */
 export function buildLibrary(files: SourceFile[], readWarnings: Warning[] = [], keyScheme?: string, onProgress?: Progress): Library {
   const lib = readLibrary(files, readWarnings, onProgress);
-  lib.warnings.push(...assignKeys(lib.papers, lib.fingerprints, [], keyScheme, lib.citeKeys).warnings);
+  pushAll(lib.warnings, assignKeys(lib.papers, lib.fingerprints, [], keyScheme, lib.citeKeys).warnings);
   return lib;
 }

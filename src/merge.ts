@@ -1,6 +1,7 @@
 // Merging: entries of the same paper become one Paper that keeps, per field, where it came from.
 // Like bibtex-tidy's duplicates.ts, candidates are found by keys (title key, abstract sketch),
 // never by comparing every pair, so a 100k-paper library merges in one pass.
+import { maxOf } from './arrays.js';
 import {
   displayName,
   formatDate,
@@ -335,7 +336,7 @@ function buildPaper(members: RawEntry[]): Paper {
   const authorsTruncated = authorList.length > 0 && members.every((e) => e.authors.length === 0 || e.authorsTruncated);
   const counts = members.map((e) => e.authorCount).filter((c): c is number => c !== null);
   let authorCount = take('authorCount', pick(members, (e) => e.authorCount, (c) => c));
-  if (!authorsTruncated && authorList.length) authorCount = Math.max(authorList.length, ...counts);
+  if (!authorsTruncated && authorList.length) authorCount = maxOf(counts, authorList.length);
   const date = take('date', pick(members, (e) => e.date, dateScore));
   const abstract = take('abstract', pick(members, (e) => e.abstract, (a) => a.length));
   const categories = [...new Set(members.flatMap((e) => e.categories))];

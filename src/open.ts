@@ -1,4 +1,5 @@
 // Opening the library: find the sources, use the cache when it matches, else build and save it.
+import { pushAll } from './arrays.js';
 import { existsSync } from 'node:fs';
 import { cacheFile, cacheKey, openHashMemo, writeCache } from './cache.js';
 import { registerStamp } from './register.js';
@@ -69,7 +70,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
     const done = assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme, lib.citeKeys);
     return { lines: done.lines, result: done.warnings };
   });
-  lib.warnings.push(...keyed.result, ...keyed.warnings);
+  pushAll(pushAll(lib.warnings, keyed.result), keyed.warnings);
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
   const builtFile = cacheFile(opts.cacheDir, builtKey);

@@ -1,6 +1,7 @@
 // The key register on disk: where it lives, its plain-text form, and updating it safely while
 // other lit runs may be doing the same. It is the user's data, never the cache: `lit cache
 // clear`, a damaged cache or a new lit version leave it alone.
+import { pushAll } from './arrays.js';
 import * as fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,7 +141,7 @@ function read(file: string, warnings: Warning[]): RegisterText & { text: string 
     }
   }
   const parsed = text === null ? { lines: [], unreadable: [], warnings: [] } : parseRegister(text, file);
-  warnings.push(...parsed.warnings);
+  pushAll(warnings, parsed.warnings);
   return { ...parsed, text };
 }
 

@@ -1,5 +1,8 @@
 // The only place lit writes to the terminal. stdout carries data; stderr carries messages.
+import { writeSync } from 'node:fs';
+import { EXIT, LitError } from '../errors.js';
 import type { Warning } from '../model.js';
+import { visible } from '../safe.js';
 
 /** How the process talks: whether stdout is a terminal, whether to colour, and how wide it is. */
 export interface Terminal {
@@ -21,23 +24,72 @@ export function detectTerminal(noColorFlag: boolean, env: NodeJS.ProcessEnv = pr
 
 let closed = false;
 
-// `lit list | head -1`: the reader goes away and writes fail with EPIPE. That is the reader's
-// choice, not an error: stop writing quietly and let the command finish with its own status.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') closed = true;
-  else throw e;
+// Why a write failed, in words, for the errors a full or broken output gives.
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EBADF: 'standard output is closed',
+  EACCES: 'permission denied',
+};
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to a file descriptor, however many calls it takes: a short write (a disk
+ * filling up) is retried until the OS says why it cannot go on, and a pipe that is full for now
+ * (EAGAIN) is waited on. Node's own stdout drops the rest of a short write and exits 0.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      const n = writeSync(fd, bytes, at, bytes.length - at);
+      // No progress is not success: say so as the OS would.
+      if (n === 0) throw Object.assign(new Error('no progress'), { code: 'ENOSPC' });
+      at += n;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
+/** Writes data to stdout; a reader that went away ends the output quietly, any other failure is exit status 5. */
+export function out(text: string): void {
+  if (closed || !text) return;
+  try {
+    writeAll(1, Buffer.from(text));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    // `lit list | head -1`: the reader's choice, not an error.
+    if (code === 'EPIPE') {
+      closed = true;
+      return;
+    }
+    throw new LitError('write-failed', `cannot write output: ${WRITE_ERRORS[code] ?? code ?? (e as Error).message}`, EXIT.io);
+  }
+}
+
+// A stderr that is closed or full must never crash lit: messages are a courtesy there. Data
+// goes through `out`; what Node's own stdout stream writes (commander's help) may meet a reader
+// that has gone, which ends it quietly too.
+process.stderr.on('error', () => undefined);
+process.stdout.on('error', () => {
+  closed = true;
 });
 
-
-/** Writes data to stdout. */
-export function out(text: string): void {
-  if (!closed) process.stdout.write(text);
-}
-
-/** Writes a message line to stderr. */
+/** Writes a message line to stderr, with any control character from a source made visible. */
 export function err(text: string): void {
-  process.stderr.write(`${text}\n`);
+  try {
+    writeAll(2, Buffer.from(`${visible(text, LAYOUT)}\n`));
+  } catch {
+    // Nowhere left to say it.
+  }
 }
+// Line breaks and tabs in lit's own messages (a list of candidates) are layout, not data.
+const LAYOUT = /[\n\t]/;
 
 /** One warning line: `lit: warning: file:line: message [code]`. */
 export function formatWarning(w: Warning): string {
@@ -57,7 +109,7 @@ export function reportWarnings(warnings: Warning[], quiet: boolean): void {
   }
 }
 
-/** Resolves once everything written to stdout has been handed to the OS. */
+/** Resolves once everything written to stdout has been handed to the OS (`out` writes synchronously). */
 export function flushStdout(): Promise<void> {
   return new Promise((resolve) => {
     if (closed || process.stdout.writableLength === 0) resolve();

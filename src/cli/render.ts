@@ -1,7 +1,9 @@
 // Turning papers into output: a table on a terminal, tab-separated lines in a pipe, or a data format.
+import { maxOf } from '../arrays.js';
 import { EXIT, LitError } from '../errors.js';
 import type { Paper } from '../model.js';
 import { processTerm, tokenize } from '../search/analyze.js';
+import { jsonSafe, visible } from '../safe.js';
 import type { Context } from './context.js';
 
 export interface Row {
@@ -44,7 +46,7 @@ async function loadChalk(ctx: Context): Promise<Chalk | null> {
 
 /** Tab-separated line: key, year, title, first author (and score for searches). Tabs in text become spaces. */
 function tsvLine(r: Row, mark: (s: string) => string): string {
-  const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
+  const clean = (s: string) => visible(s.replace(/[\t\n\r]+/g, ' '));
   const cells = [r.paper.key, r.paper.year ?? '', mark(clean(r.paper.title ?? '(untitled)')), clean(firstAuthor(r.paper))];
   if (r.score !== undefined) cells.push(r.score.toFixed(3));
   return cells.join('\t');
@@ -59,9 +61,9 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
   const withScore = (r: Row) => (r.score === undefined ? r.paper : { ...r.paper, score: Math.round(r.score * 1000) / 1000 });
   switch (format) {
     case 'json':
-      return `${JSON.stringify(rows.map(withScore), null, 2)}\n`;
+      return jsonSafe(`${JSON.stringify(rows.map(withScore), null, 2)}\n`);
     case 'jsonl':
-      return rows.map((r) => `${JSON.stringify(withScore(r))}\n`).join('');
+      return jsonSafe(rows.map((r) => `${JSON.stringify(withScore(r))}\n`).join(''));
     case 'ids':
       return rows.map((r) => `${r.paper.key}\n`).join('');
     case 'tsv': {
@@ -83,9 +85,9 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
 async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<string> {
   const [{ default: Table }, chalk] = await Promise.all([import('cli-table3'), loadChalk(ctx)]);
   const ranked = rows.some((r) => r.score !== undefined);
-  const author = (p: Paper) => cut(firstAuthor(p), 22);
-  const keyW = Math.min(24, Math.max(3, ...rows.map((r) => r.paper.key.length)));
-  const authW = Math.max(6, ...rows.map((r) => author(r.paper).length));
+  const author = (p: Paper) => cut(visible(firstAuthor(p)), 22);
+  const keyW = Math.min(24, maxOf(rows.map((r) => r.paper.key.length), 3));
+  const authW = maxOf(rows.map((r) => author(r.paper).length), 6);
   const rankW = ranked ? String(rows.length).length + 2 : 0;
   // Borders and padding take 3 columns per cell plus one.
   const fixed = rankW + 6 + keyW + 2 + authW + 2 + (ranked ? 4 : 3) * 3 + 1;
@@ -99,7 +101,7 @@ async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<st
     wordWrap: false,
   });
   rows.forEach((r, i) => {
-    const title = r.paper.title === null ? '(untitled)' : cut(r.paper.title, titleW);
+    const title = r.paper.title === null ? '(untitled)' : cut(visible(r.paper.title), titleW);
     t.push([...(ranked ? [String(i + 1)] : []), String(r.paper.year ?? ''), chalk && r.paper.title === null ? chalk.dim(title) : mark(title), author(r.paper), r.paper.key]);
   });
   return `${t.toString()}\n`;

@@ -1,5 +1,6 @@
 // Export formats by name. Each formatter sees only papers and returns text.
 import type { Paper } from '../model.js';
+import { jsonSafe, withoutControls } from '../safe.js';
 
 type Formatter = (papers: Paper[]) => string | Promise<string>;
 
@@ -13,11 +14,16 @@ const FORMATTERS: Record<string, () => Promise<Formatter>> = {
   markdown: async () => (await import('./markdown.js')).markdown,
   yaml: async () => {
     const { stringify } = await import('yaml');
-    return (papers) => stringify(papers, { lineWidth: 0 });
+    // The library quotes strings that hold controls but leaves C1 raw inside the quotes; YAML's
+    // own \x escape is the same character.
+    return (papers) => stringify(papers, { lineWidth: 0 }).replace(/[\x80-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
   },
   json: async () => (papers) => `${JSON.stringify(papers, null, 2)}\n`,
   jsonl: async () => (papers) => papers.map((p) => `${JSON.stringify(p)}\n`).join(''),
 };
+
+// JSON escapes what it must and stays exact; every other format drops raw control characters.
+const JSON_FORMATS = new Set(['json', 'jsonl', 'csl-json']);
 
 /** The export format names. */
 export const EXPORT_FORMATS = Object.keys(FORMATTERS);
@@ -28,5 +34,7 @@ export const OUTPUT_FORMATS = ['table', 'tsv', 'ids', ...EXPORT_FORMATS];
 /** Formats papers in the named format; null for a name lit does not know. */
 export async function formatPapers(name: string, papers: Paper[]): Promise<string | null> {
   const load = FORMATTERS[name];
-  return load ? (await load())(papers) : null;
+  if (!load) return null;
+  const text = await (await load())(papers);
+  return JSON_FORMATS.has(name) ? jsonSafe(text) : name === 'yaml' ? text : withoutControls(text);
 }

@@ -1,4 +1,5 @@
 // Answering queries from a store: load only the postings a query needs, then let MiniSearch rank.
+import { pushAll } from '../arrays.js';
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Paper } from '../model.js';
 import { titleKey } from '../text.js';
@@ -207,8 +208,8 @@ export class Searcher {
     const fuzzy = Boolean(opts.fuzzy);
     const terms = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
     const needed: string[] = [];
-    for (const w of q.words) for (const t of terms(w)) needed.push(...this.expand(t, true, fuzzy));
-    for (const f of q.fields) for (const t of terms(f.value)) needed.push(...this.expand(t, !wholeWordField(f.field), fuzzy));
+    for (const w of q.words) for (const t of terms(w)) pushAll(needed, this.expand(t, true, fuzzy));
+    for (const f of q.fields) for (const t of terms(f.value)) pushAll(needed, this.expand(t, !wholeWordField(f.field), fuzzy));
     for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
     // A query of field terms alone (`author:liu`) reads only those fields' postings.
     const fieldsOnly = !q.words.length && !q.phrases.length && !q.exclude.length && q.fields.length ? [...new Set(q.fields.map((f) => f.field))] : undefined;

@@ -2,6 +2,9 @@
 import { EXIT } from '../../errors.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
+import { jsonSafe, visible } from '../../safe.js';
+
+const REASONS: Record<string, string> = { 'same-title': 'same title', 'same-doi': 'same DOI', 'same-arxiv': 'same arXiv id' };
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean }): Promise<number> {
   const lib = await open(ctx);
@@ -19,12 +22,12 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean 
       b: `${r.b.file}:${r.b.line}`,
     })),
   }));
-  if (opts.json) out(`${JSON.stringify(groups, null, 2)}\n`);
+  if (opts.json) out(jsonSafe(`${JSON.stringify(groups, null, 2)}\n`));
   else {
     const text = groups.map((g) => {
-      const lines = [`${g.key}  ${g.title ?? '(untitled)'}`];
-      for (const e of g.entries) lines.push(`  ${e.file}:${e.line}  (${e.layout})`);
-      for (const r of g.reasons) lines.push(`  ${r.b} joined ${r.a}: ${r.kind === 'same-title' ? 'same title' : `matching abstract (similarity ${r.similarity})`}`);
+      const lines = [`${g.key}  ${visible(g.title ?? '(untitled)')}`];
+      for (const e of g.entries) lines.push(`  ${visible(e.file)}:${e.line}  (${e.layout})`);
+      for (const r of g.reasons) lines.push(`  ${visible(r.b)} joined ${visible(r.a)}: ${REASONS[r.kind] ?? `matching abstract (similarity ${r.similarity})`}`);
       return lines.join('\n');
     });
     out(text.length ? `${text.join('\n\n')}\n` : '');

@@ -1,5 +1,6 @@
 // `lit export`: the library, a query's hits, papers named by key, the ids on stdin, or exactly
 // what a document cites, in a format other tools read.
+import { pushAll } from '../../arrays.js';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../atomic.js';
 import { auxCitations, markdownCitations, type Cited } from '../../cited.js';
@@ -50,7 +51,7 @@ function citedPapers(s: Searcher, opts: ExportOptions): { papers: Paper[]; warni
   for (const f of opts.aux ?? []) auxCitations(f, all);
   for (const f of opts.cited ?? []) {
     const c = markdownCitations(f);
-    all.citations.push(...c.citations);
+    pushAll(all.citations, c.citations);
   }
   const warnings = [...all.warnings];
   if (all.all) return { papers: s.allPapers(), warnings };
@@ -94,7 +95,7 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
     papers = cited.papers;
     missing = cited.warnings.filter((w) => w.code === 'unknown-citation').length;
     reportWarnings(cited.warnings, ctx.quiet);
-    lib.warnings.push(...cited.warnings);
+    pushAll(lib.warnings, cited.warnings);
   } else if (args.length === 1 && args[0] === '-') {
     // Ids or keys, one per line (or separated by any white space), as `--format ids` prints them.
     const wanted = (await readStdin()).split(/\s+/).filter(Boolean);

@@ -2,6 +2,7 @@
 import { EXIT } from '../../errors.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
+import { jsonSafe, visible } from '../../safe.js';
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
   const lib = await open(ctx, { rebuild: opts.rebuild });
@@ -17,10 +18,10 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
     cache: { path: lib.cachePath, used: lib.fromCache },
   };
   if (opts.json) {
-    out(`${JSON.stringify({ ...summary, warnings: lib.warnings }, null, 2)}\n`);
+    out(jsonSafe(`${JSON.stringify({ ...summary, warnings: lib.warnings }, null, 2)}\n`));
   } else {
-    const width = Math.max(...info.files.map((f) => f.file.length), 4);
-    const lines = info.files.map((f) => `  ${f.file.padEnd(width)}  ${(f.layout ?? '(skipped)').padEnd(10)} ${String(f.entries).padStart(6)} entries`);
+    const width = info.files.reduce((w, f) => Math.max(w, visible(f.file).length), 4);
+    const lines = info.files.map((f) => `  ${visible(f.file).padEnd(width)}  ${(f.layout ?? '(skipped)').padEnd(10)} ${String(f.entries).padStart(6)} entries`);
     out(
       [
         `files     ${info.files.length}`,

@@ -1,9 +1,11 @@
 // `lit keys`: the key register, listed, pruned, recomputed, or one key set by hand.
+import { maxOf } from '../../arrays.js';
 import { readFileSync } from 'node:fs';
 import { EXIT, LitError } from '../../errors.js';
 import { freshKeys, isValidKey, primaryOf, type KeyLine } from '../../keys.js';
 import type { Paper } from '../../model.js';
 import { parseRegister, updateRegister } from '../../register.js';
+import { jsonSafe, visible } from '../../safe.js';
 import { finish, open, type Context } from '../context.js';
 import { err, out, reportWarnings } from '../output.js';
 import { resolvePapers } from './resolve.js';
@@ -43,11 +45,11 @@ function readLines(ctx: Context): KeyLine[] {
 }
 
 async function render(ctx: Context, rows: Listed[]): Promise<string> {
-  const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
+  const clean = (s: string) => visible(s.replace(/[\t\n\r]+/g, ' '));
   if (!ctx.term.tty) return rows.map((r) => `${r.key}\t${r.aliases.join(',')}\t${clean(r.title)}\n`).join('');
   const chalk = ctx.term.color ? (await import('chalk')).default : null;
-  const keyW = Math.max(3, ...rows.map((r) => r.key.length));
-  const aliasW = Math.min(30, Math.max(7, ...rows.map((r) => r.aliases.join(', ').length)));
+  const keyW = maxOf(rows.map((r) => r.key.length), 3);
+  const aliasW = Math.min(30, maxOf(rows.map((r) => r.aliases.join(', ').length), 7));
   const titleW = Math.max(20, ctx.term.width - keyW - aliasW - 4);
   const cut = (s: string, w: number) => (s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`);
   const bold = (s: string) => (chalk ? chalk.bold(s) : s);
@@ -103,7 +105,7 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
     return finish(ctx, EXIT.ok, present.warnings);
   }
   const rows = listing(readLines(ctx), present.byKey);
-  out(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : await render(ctx, rows));
+  out(opts.json ? jsonSafe(`${JSON.stringify(rows, null, 2)}\n`) : await render(ctx, rows));
   return finish(ctx, EXIT.ok, present.warnings);
 }
 

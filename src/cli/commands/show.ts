@@ -1,6 +1,7 @@
 // `lit show`: one paper in full, with its sources and which fields each supplied.
 import { EXIT } from '../../errors.js';
 import { displayName, type Paper, type ProvenanceField } from '../../model.js';
+import { jsonSafe, visible } from '../../safe.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
 import { chooseFormat, render } from '../render.js';
@@ -20,7 +21,9 @@ export function wrap(text: string, width: number, indent = ''): string {
   return lines.join('\n');
 }
 
-async function full(p: Paper, ctx: Context): Promise<string> {
+async function full(paper: Paper, ctx: Context): Promise<string> {
+  // Every string in the view came from a source: made visible before anything else touches it.
+  const p = visibleStrings(paper);
   const chalk = ctx.term.color ? (await import('chalk')).default : null;
   const bold = (s: string) => (chalk ? chalk.bold(s) : s);
   const dim = (s: string) => (chalk ? chalk.dim(s) : s);
@@ -65,13 +68,21 @@ async function full(p: Paper, ctx: Context): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
+/** A copy of a value with every string in it made visible. */
+function visibleStrings<T>(v: T): T {
+  if (typeof v === 'string') return visible(v) as T;
+  if (Array.isArray(v)) return v.map(visibleStrings) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visibleStrings(x)])) as T;
+  return v;
+}
+
 export async function run(ctx: Context, args: string[], opts: { json?: boolean; jsonl?: boolean; format?: string }): Promise<number> {
   const lib = await open(ctx);
   const papers = resolvePapers(lib.searcher, args).map((sid) => lib.searcher.paper(sid));
   const format = opts.json || opts.jsonl || opts.format ? chooseFormat(ctx, opts) : 'full';
   if (format === 'full' || format === 'table' || format === 'tsv') out((await Promise.all(papers.map((p) => full(p, ctx)))).join('\n'));
   // One paper named is one JSON object, as before; several are an array.
-  else if (format === 'json') out(`${JSON.stringify(papers.length === 1 ? papers[0] : papers, null, 2)}\n`);
+  else if (format === 'json') out(jsonSafe(`${JSON.stringify(papers.length === 1 ? papers[0] : papers, null, 2)}\n`));
   else out(await render(papers.map((paper) => ({ paper })), format, ctx));
   return finish(ctx, EXIT.ok, lib.warnings);
 }
