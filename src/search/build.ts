@@ -2,6 +2,7 @@
 // reads piecemeal.
 import type { Library } from '../library.js';
 import type { Progress } from '../model.js';
+import { hash32 } from '../hash.js';
 import { buildIndex } from './indexer.js';
 import { byCodeUnit, encodeStore, NO_YEAR, type LibraryInfo } from './store.js';
 
@@ -11,21 +12,26 @@ export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 
   onProgress?.('writing the index');
   const postings: Buffer[] = [];
   const starts: number[] = [];
+  const postingSums = new Uint32Array(index.postings.length);
   let at = 0;
-  for (const p of index.postings) {
+  index.postings.forEach((p, i) => {
     const b = Buffer.from(p);
     starts.push(at);
     postings.push(b);
+    postingSums[i] = hash32(b);
     at += b.length;
-  }
+  });
 
   const lines: Buffer[] = [];
   const paperStarts = new Float64Array(lib.papers.length);
+  const paperSums = new Uint32Array(lib.papers.length);
   const names: [string, number][] = [];
   let off = 0;
   lib.papers.forEach((p, sid) => {
     const b = Buffer.from(`${JSON.stringify(p)}\n`);
     paperStarts[sid] = off;
+    // The line with its newline, as the searcher slices it.
+    paperSums[sid] = hash32(b);
     off += b.length;
     lines.push(b);
     names.push([p.id, sid], [p.key, sid], ...p.aliases.map((a): [string, number] => [a, sid]));
@@ -49,8 +55,10 @@ export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 
     vocab: { terms: index.terms, starts, df: index.df },
     surface: index.surface,
     postings: Buffer.concat(postings),
+    postingSums,
     lookup: { names: names.map((x) => x[0]), sids: names.map((x) => x[1]) },
     starts: paperStarts,
     papers: Buffer.concat(lines),
+    paperSums,
   });
 }

@@ -88,6 +88,14 @@ export class Searcher {
   private get lengths(): Uint32Array {
     return (this._lengths ??= this.store.typed('lengths', Uint32Array, 4));
   }
+  private _paperSums?: Uint32Array;
+  private _postingSums?: Uint32Array;
+  private get paperSums(): Uint32Array {
+    return (this._paperSums ??= this.store.typed('paperSums', Uint32Array, 4));
+  }
+  private get postingSums(): Uint32Array {
+    return (this._postingSums ??= this.store.typed('postingSums', Uint32Array, 4));
+  }
   private get starts(): Float64Array {
     return (this._starts ??= this.store.typed('starts', Float64Array, 8));
   }
@@ -112,7 +120,7 @@ export class Searcher {
     const starts = this.starts;
     if (!(sid >= 0 && sid < starts.length)) throw new BadStoreError('cache refers to a paper it does not hold');
     const end = sid + 1 < starts.length ? starts[sid + 1]! : this.store.sectionLength('papers');
-    const p = parsePaperLine(this.store.slice('papers', starts[sid]!, end));
+    const p = parsePaperLine(this.store.slice('papers', starts[sid]!, end, this.paperSums[sid]));
     this.papersBySid.set(sid, p);
     return p;
   }
@@ -148,7 +156,7 @@ export class Searcher {
     if (v.terms[i] !== term) return null;
     const end = i + 1 < v.starts.length ? v.starts[i + 1]! : this.store.sectionLength('postings');
     try {
-      return JSON.parse(this.store.slice('postings', v.starts[i]!, end).toString('utf8'));
+      return JSON.parse(this.store.slice('postings', v.starts[i]!, end, this.postingSums[i]).toString('utf8'));
     } catch {
       throw new BadStoreError('cache postings are damaged');
     }

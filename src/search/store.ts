@@ -6,13 +6,13 @@
 // of its own terms (plus their prefix and fuzzy expansions) and hands just those to
 // MiniSearch.loadJS, whose BM25 scores then equal those of the full index. Papers are JSON
 // lines read by offset, so a search parses only the papers it prints.
-import { fastHash } from '../hash.js';
+import { fastHash, hash32 } from '../hash.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 6;
+export const STORE_VERSION = 7;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -73,8 +73,8 @@ interface Header {
   total: number;
 }
 
-type SectionName = 'info' | 'meta' | 'lengths' | 'years' | 'vocab' | 'surface' | 'postings' | 'lookup' | 'starts' | 'papers';
-const SECTIONS: SectionName[] = ['info', 'meta', 'lengths', 'years', 'vocab', 'surface', 'postings', 'lookup', 'starts', 'papers'];
+type SectionName = 'info' | 'meta' | 'lengths' | 'years' | 'vocab' | 'surface' | 'postings' | 'postingSums' | 'lookup' | 'starts' | 'papers' | 'paperSums';
+const SECTIONS: SectionName[] = ['info', 'meta', 'lengths', 'years', 'vocab', 'surface', 'postings', 'postingSums', 'lookup', 'starts', 'papers', 'paperSums'];
 
 /** Thrown when a cache file is not one we can trust; the caller rebuilds it. */
 export class BadStoreError extends Error {}
@@ -89,10 +89,14 @@ export interface StoreParts {
   vocab: Vocab;
   surface: Surface;
   postings: Buffer;
+  /** hash32 of each term's postings, in vocabulary order: a slice read by offset is checked too. */
+  postingSums: Uint32Array;
   lookup: Lookup;
   /** Byte offset of each paper's line in the papers section. */
   starts: Float64Array;
   papers: Buffer;
+  /** hash32 of each paper's line. */
+  paperSums: Uint32Array;
 }
 
 const bytes = (a: Uint32Array | Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -109,9 +113,11 @@ export function encodeStore(parts: StoreParts): Buffer {
     vocab: json(parts.vocab),
     surface: json(parts.surface),
     postings: parts.postings,
+    postingSums: bytes(parts.postingSums),
     lookup: json(parts.lookup),
     starts: bytes(parts.starts),
     papers: parts.papers,
+    paperSums: bytes(parts.paperSums),
   };
   let offset = 0;
   const sections = {} as Header['sections'];
@@ -202,11 +208,13 @@ export class StoreReader {
     }
   }
 
-  /** A slice of a section, unhashed: postings and paper lines are validated by parsing. */
-  slice(name: SectionName, start: number, end: number): Buffer {
+  /** A slice of a section, checked against its own checksum (one paper line, one term's postings). */
+  slice(name: SectionName, start: number, end: number, sum: number | undefined): Buffer {
     const [off, len] = this.header.sections[name];
     if (start < 0 || end > len || start > end) throw new BadStoreError(`cache section ${name} offsets out of range`);
-    return this.raw(this.base + off + start, end - start);
+    const b = this.raw(this.base + off + start, end - start);
+    if (sum === undefined || hash32(b) !== sum) throw new BadStoreError(`cache section ${name} is damaged`);
+    return b;
   }
 
   sectionLength(name: SectionName): number {
