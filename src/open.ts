@@ -34,7 +34,7 @@ export interface OpenLibrary {
 export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // --rebuild means "trust nothing": every source is read and hashed again.
   const memo = opts.rebuild ? undefined : openHashMemo(opts.cacheDir);
-  const found = await findSources(opts.sources, opts.cwd, memo);
+  const found = await findSources(opts.sources, opts.cwd, memo, opts.cacheDir);
   // Remembering hashes only saves time; a cache folder that cannot be written costs nothing here.
   await memo?.save().catch(() => undefined);
   // The register's stamp is in the key: `lit keys set`, or a register brought in by git, keys

@@ -30,9 +30,9 @@ describe('bad input', () => {
     expect(JSON.parse(r.stdout).papers).toBe(10);
   });
 
-  it('invalid UTF-8 is read, with the bad bytes replaced and the line named', () => {
+  it('invalid UTF-8 is read as Windows-1252, line by line, and the line named', () => {
     const r = withSeed(bad('invalid UTF-8.txt'));
-    expect(r.stderr).toMatch(/invalid UTF-8\.txt:1: file is not valid UTF-8; bad bytes read as U\+FFFD \[invalid-utf8\]/);
+    expect(r.stderr).toMatch(/invalid UTF-8\.txt:1: file is not valid UTF-8 \(1 line, the first here\); read it as Windows-1252 \[encoding\]/);
     expect(JSON.parse(r.stdout).papers).toBe(12);
   });
 

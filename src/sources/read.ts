@@ -1,5 +1,5 @@
 // Finding and decoding source files. Returns data and warnings; never prints.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LitError, EXIT } from '../errors.js';
 import { sha1 } from '../hash.js';
@@ -11,7 +11,7 @@ export const BUNDLED_SEEDS = path.join(PACKAGE_ROOT, 'seeds');
 
 /** One source file found and hashed, not yet parsed. */
 export interface SourceFile {
-  /** Absolute path. */
+  /** Absolute path (as text; a name that is not UTF-8 shows its bad bytes as `\xNN`). */
   path: string;
   /** As the user gave it, or the folder they named joined with the path inside it. */
   display: string;
@@ -19,6 +19,8 @@ export interface SourceFile {
   readonly bytes: Buffer;
   /** sha1 of the content: the cache key is built from these. */
   hash: string;
+  /** When it was last changed: the year a listing that prints none was captured in. */
+  mtimeMs?: number;
 }
 
 /** What identifies a file's content without reading it, as git's index does. */
@@ -37,76 +39,241 @@ export interface HashMemo {
   record(path: string, stamp: FileStamp, hash: string, readAt: number): void;
 }
 
+/** A path as the OS has it: text, or raw bytes for a name that is not UTF-8. */
+type RawPath = string | Buffer;
+
 /** A source whose hash is known and whose bytes are read only if a rebuild needs them. */
 class StampedSource implements SourceFile {
   private _bytes?: Buffer;
   constructor(
+    private readonly raw: RawPath,
     readonly path: string,
     readonly display: string,
     readonly hash: string,
+    readonly mtimeMs: number,
   ) {}
   get bytes(): Buffer {
-    return (this._bytes ??= readFileSync(this.path));
+    return (this._bytes ??= inPath(this.raw, (p) => readFileSync(p)));
   }
 }
 
 const GLOB_CHARS = /[*?[\]{}!]/;
+const SEP = Buffer.from(path.sep);
 
-function isHidden(rel: string): boolean {
-  return rel.split(/[\\/]/).some((p) => p.startsWith('.'));
+/** A name as text: UTF-8 where it is, `\xNN` for each byte that is not. */
+export function nameText(raw: RawPath): string {
+  if (typeof raw === 'string') return raw;
+  const text = raw.toString('utf8');
+  if (!text.includes('\ufffd') || Buffer.from(text).equals(raw)) return text;
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const b = raw[i]!;
+    const len = b < 0x80 ? 1 : b >> 5 === 6 ? 2 : b >> 4 === 14 ? 3 : b >> 3 === 30 ? 4 : 0;
+    const chunk = len ? raw.subarray(i, i + len) : null;
+    const ch = chunk && chunk.length === len ? chunk.toString('utf8') : '\ufffd';
+    if (len && ch !== '\ufffd' && Buffer.from(ch).equals(chunk!)) {
+      out += ch;
+      i += len;
+    } else {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return out;
 }
 
-/** Files below a folder, sorted, hidden ones left out. */
-function listFolder(dir: string): string[] {
-  // readdirSync(recursive) rather than a glob: the default library is a folder, and every
-  // command starts by listing it, so this path stays free of glob machinery.
-  return (readdirSync(dir, { recursive: true, withFileTypes: false }) as string[])
-    .filter((rel) => !isHidden(rel))
-    .filter((rel) => {
-      try {
-        return statSync(path.join(dir, rel)).isFile();
-      } catch {
-        return false;
+// Paths longer than this many bytes are reached in steps: the OS refuses longer ones whole.
+const PATH_STEP = 3000;
+
+/**
+ * Runs an fs call on a path, however long: a path past what the OS takes in one piece
+ * (PATH_MAX, 4096 bytes on Linux) is reached by changing into its folders a step at a time.
+ */
+function inPath<T>(raw: RawPath, fn: (p: RawPath) => T): T {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  if (bytes.length < PATH_STEP) return fn(raw);
+  const parts: Buffer[] = [];
+  for (let i = 0, j; i <= bytes.length; i = j + 1) {
+    j = bytes.indexOf(SEP, i);
+    if (j < 0) j = bytes.length;
+    parts.push(bytes.subarray(i, j));
+  }
+  const home = process.cwd();
+  const last = parts.pop()!;
+  try {
+    process.chdir(path.sep);
+    let step: Buffer[] = [];
+    let length = 0;
+    for (const part of parts.filter((x) => x.length)) {
+      if (step.length && length + part.length + 1 > PATH_STEP) {
+        process.chdir(Buffer.concat(step.flatMap((x) => [x, SEP])).toString('utf8'));
+        step = [];
+        length = 0;
       }
-    })
-    .sort();
+      step.push(part);
+      length += part.length + 1;
+    }
+    return fn(Buffer.concat([...step.flatMap((x) => [x, SEP]), last]));
+  } finally {
+    process.chdir(home);
+  }
+}
+
+/** A file found in a folder, by its raw path, with the name to show. */
+interface Found {
+  raw: RawPath;
+  abs: string;
+  display: string;
+}
+
+/**
+ * The files below a folder, sorted, hidden ones left out. Unlike a recursive readdir it
+ * follows a symlinked folder only once (a loop is reported and skipped), reports a subfolder
+ * it cannot list and reads the rest, skips FIFOs, sockets and devices with a warning, keeps
+ * names that are not UTF-8, and leaves out the cache folder when it lies inside.
+ */
+function walkFolder(root: string, shown: string, skip: string | null, warnings: Warning[]): Found[] {
+  const out: Found[] = [];
+  const seen = new Set<string>();
+  const visit = (dir: Buffer, disp: string, top: boolean): void => {
+    let st;
+    try {
+      st = inPath(dir, (p) => statSync(p));
+    } catch (e) {
+      warnings.push(cannotList(disp, e));
+      return;
+    }
+    const id = `${st.dev}:${st.ino}`;
+    if (seen.has(id)) {
+      warnings.push({ code: 'folder-loop', file: disp, message: 'is a link back to a folder already read (a loop); not followed' });
+      return;
+    }
+    seen.add(id);
+    if (skip && !top && nameText(dir) === skip) return;
+    let entries: import('node:fs').Dirent<Buffer>[];
+    try {
+      entries = inPath(dir, (p) => readdirSync(p, { withFileTypes: true, encoding: 'buffer' }));
+    } catch (e) {
+      if (top) throw e;
+      warnings.push(cannotList(disp, e));
+      return;
+    }
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name[0] === 0x2e) continue; // hidden: `.git`, `.lit-cache`, editors' files
+      const raw = Buffer.concat([dir, SEP, entry.name]);
+      const display = path.join(disp, nameText(entry.name));
+      let kind = entry;
+      if (entry.isSymbolicLink()) {
+        try {
+          const t = inPath(raw, (p) => statSync(p));
+          kind = { isDirectory: () => t.isDirectory(), isFile: () => t.isFile(), isFIFO: () => t.isFIFO(), isSocket: () => t.isSocket() } as never;
+        } catch (e) {
+          warnings.push({ code: 'unreadable-file', file: display, message: `is a link that leads nowhere (${(e as NodeJS.ErrnoException).code}); skipped` });
+          continue;
+        }
+      }
+      if (kind.isDirectory()) visit(raw, display, false);
+      else if (kind.isFile()) out.push({ raw: isUtf8(entry.name) ? raw.toString('utf8') : raw, abs: nameText(raw), display });
+      else warnings.push({ code: 'not-a-file', file: display, message: `is ${kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device'}, not a file; skipped` });
+    }
+  };
+  visit(Buffer.from(root), shown, true);
+  return out;
+}
+
+function isUtf8(b: Buffer): boolean {
+  return Buffer.from(b.toString('utf8')).equals(b);
+}
+
+function cannotList(folder: string, e: unknown): Warning {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { code: 'unreadable-folder', file: folder, message: `cannot list folder (${code === 'EACCES' ? 'permission denied' : code === 'ENAMETOOLONG' ? 'path too long' : code ?? String(e)}); skipped, the rest is read` };
+}
+
+// Reading a FIFO or a device stops here: /dev/zero never ends and a FIFO may never be written.
+const SPECIAL_MAX_BYTES = 64 * 1024 * 1024;
+const SPECIAL_MAX_MS = 5000;
+
+/** Reads a FIFO or character device named as a source, within a size and a time bound. */
+function readSpecial(file: string, display: string, warnings: Warning[]): Buffer {
+  // Non-blocking: opening a FIFO no one writes to would otherwise wait forever.
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 16);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if (Date.now() - started > SPECIAL_MAX_MS) {
+          warnings.push({ code: 'read-stopped', file: display, message: `nothing more came for ${SPECIAL_MAX_MS / 1000} s; read what had come` });
+          break;
+        }
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total >= SPECIAL_MAX_BYTES || Date.now() - started > SPECIAL_MAX_MS) {
+        warnings.push({ code: 'read-stopped', file: display, message: `does not end (${total >= SPECIAL_MAX_BYTES ? `${SPECIAL_MAX_BYTES / 2 ** 20} MiB` : `${SPECIAL_MAX_MS / 1000} s`} read); read that much` });
+        break;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
  * Expands sources (files, folders, globs) into readable files.
  * A path that does not exist, or a glob that matches nothing, is a usage error naming it.
+ * `skip` is a folder never read as a source (the cache folder).
  */
-export async function findSources(specs: string[], cwd: string, memo?: HashMemo): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
+export async function findSources(specs: string[], cwd: string, memo?: HashMemo, skip?: string): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
   const warnings: Warning[] = [];
-  const found: { abs: string; display: string }[] = [];
+  const found: (Found & { special?: boolean })[] = [];
   const useDefault = specs.length === 0;
   const list = useDefault ? [BUNDLED_SEEDS] : specs;
+  let skipReal: string | null = null;
+  try {
+    if (skip) skipReal = realpathSync(skip);
+  } catch {
+    skipReal = null;
+  }
   for (const spec of list) {
     const abs = path.resolve(cwd, spec);
     let stat;
     try {
-      stat = statSync(abs);
+      stat = inPath(abs, (p) => statSync(p));
     } catch {
       stat = null;
     }
     const shown = useDefault ? 'seeds' : spec;
     if (stat?.isDirectory()) {
-      let rels: string[];
+      let files: Found[];
       try {
-        rels = listFolder(abs);
+        files = walkFolder(realpathOr(abs), shown, skipReal, warnings);
       } catch (err) {
-        warnings.push({ code: 'unreadable-folder', file: shown, message: `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        warnings.push(cannotList(shown, err));
         continue;
       }
-      if (rels.length === 0) warnings.push({ code: 'empty-folder', file: shown, message: 'folder holds no files to read' });
-      for (const rel of rels) found.push({ abs: path.join(abs, rel), display: path.join(shown, rel) });
+      if (files.length === 0) warnings.push({ code: 'empty-folder', file: shown, message: 'folder holds no files to read' });
+      for (const f of files) found.push(f);
     } else if (stat) {
-      found.push({ abs, display: spec });
+      found.push({ raw: abs, abs, display: spec, special: !stat.isFile() });
     } else if (GLOB_CHARS.test(spec)) {
       const { default: fg } = await import('fast-glob');
       const matches = (await fg(spec, { cwd, onlyFiles: true, dot: false })).sort();
       if (matches.length === 0) throw new LitError('source-not-found', `${spec}: no file matches this pattern`, EXIT.usage);
-      for (const m of matches) found.push({ abs: path.resolve(cwd, m), display: m });
+      for (const m of matches) found.push({ raw: path.resolve(cwd, m), abs: path.resolve(cwd, m), display: m });
     } else {
       throw new LitError('source-not-found', `${spec}: no such file or folder`, EXIT.usage);
     }
@@ -116,22 +283,25 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo)
   for (const f of found) {
     if (seen.has(f.abs)) continue;
     seen.add(f.abs);
-    let stamp: FileStamp | undefined;
     try {
-      if (memo) {
-        const st = statSync(f.abs);
-        stamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
-        const hash = memo.known(f.abs, stamp);
-        if (hash) {
-          files.push(new StampedSource(f.abs, f.display, hash));
-          continue;
-        }
+      if (f.special) {
+        // A FIFO or device: read once, within bounds; its stamp says nothing about its content.
+        const bytes = readSpecial(f.abs, f.display, warnings);
+        files.push({ path: f.abs, display: f.display, bytes, hash: sha1(bytes), mtimeMs: Date.now() });
+        continue;
+      }
+      const st = inPath(f.raw, (p) => statSync(p));
+      const stamp: FileStamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+      const hash = memo?.known(f.abs, stamp);
+      if (hash) {
+        files.push(new StampedSource(f.raw, f.abs, f.display, hash, st.mtimeMs));
+        continue;
       }
       const readAt = Date.now();
-      const bytes = readFileSync(f.abs);
-      const hash = sha1(bytes);
-      if (memo && stamp) memo.record(f.abs, stamp, hash, readAt);
-      files.push({ path: f.abs, display: f.display, bytes, hash });
+      const bytes = inPath(f.raw, (p) => readFileSync(p));
+      const sum = sha1(bytes);
+      memo?.record(f.abs, stamp, sum, readAt);
+      files.push({ path: f.abs, display: f.display, bytes, hash: sum, mtimeMs: st.mtimeMs });
     } catch (err) {
       warnings.push(unreadable(f.display, err));
     }
@@ -139,12 +309,50 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo)
   return { files, warnings };
 }
 
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 function unreadable(file: string, err: unknown): Warning {
   const code = (err as NodeJS.ErrnoException).code;
   return { code: 'unreadable-file', file, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` };
 }
 
-/** Decodes a file to text with LF line ends, or says why it cannot be used. */
+/** The byte order a UTF-16 file is in, from its BOM or from where its zero bytes fall; null when it is not UTF-16. */
+function utf16Order(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  // Without a BOM: Latin text in UTF-16 has a zero in every other byte, and only there.
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 8) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
+  }
+  const half = n / 2;
+  if (odd > half * 0.4 && even < half * 0.05) return 'utf-16le';
+  if (even > half * 0.4 && odd < half * 0.05) return 'utf-16be';
+  return null;
+}
+
+// A file with more zero bytes than this share of its start is an image or archive, not text.
+const BINARY_NUL_SHARE = 0.01;
+
+/** The line (1-based) an offset of the text falls on. */
+const lineOf = (text: string, at: number) => text.slice(0, at).split('\n').length;
+
+/**
+ * Decodes a file to text with LF line ends, or says why it cannot be used: UTF-8 (with or
+ * without BOM), UTF-16 either way round (with or without BOM), and lines that are not UTF-8
+ * read as Windows-1252, the usual encoding of such files (Latin-1 is a subset of it), each with
+ * a warning. A stray NUL is reported and dropped; many of them mark a binary file.
+ */
 export function decode(file: SourceFile): { text: string | null; warnings: Warning[] } {
   const warnings: Warning[] = [];
   let bytes: Buffer;
@@ -155,20 +363,55 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
     return { text: null, warnings: [unreadable(file.display, err)] };
   }
   if (bytes.length === 0) return { text: null, warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
-  // A NUL byte never appears in a text listing; it marks an image, archive or other binary.
-  if (bytes.subarray(0, 8192).includes(0)) {
-    return { text: null, warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
-  }
   let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder('utf-8').decode(bytes);
-    const firstBad = text.indexOf('\ufffd');
-    const line = firstBad < 0 ? undefined : text.slice(0, firstBad).split('\n').length;
-    warnings.push({ code: 'invalid-utf8', file: file.display, line, message: 'file is not valid UTF-8; bad bytes read as U+FFFD' });
+  const wide = utf16Order(bytes);
+  if (wide) {
+    text = new TextDecoder(wide).decode(bytes);
+    warnings.push({ code: 'encoding', file: file.display, message: `file is ${wide === 'utf-16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'}; read as such` });
+  } else {
+    const head = bytes.subarray(0, 65536);
+    let nuls = 0;
+    for (const b of head) if (b === 0) nuls++;
+    if (nuls > head.length * BINARY_NUL_SHARE) {
+      return { text: null, warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
+    }
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      text = decodeMixed(bytes, file.display, warnings);
+    }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const count = text.split('\0').length - 1;
+    warnings.push({ code: 'nul-bytes', file: file.display, line: lineOf(text, nul), message: `file holds ${count} NUL byte${count === 1 ? '' : 's'}; removed, the rest read` });
+    text = text.replaceAll('\0', '');
+  }
   text = text.replace(/\r\n?/g, '\n');
   return { text, warnings };
+}
+
+/** A file that is not all UTF-8: each line that is, as UTF-8; each that is not, as Windows-1252. */
+function decodeMixed(bytes: Buffer, display: string, warnings: Warning[]): string {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const cp1252 = new TextDecoder('windows-1252');
+  const out: string[] = [];
+  let first = 0;
+  let bad = 0;
+  for (let start = 0, n = 1; start <= bytes.length; n++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const line = bytes.subarray(start, end);
+    try {
+      out.push(utf8.decode(line));
+    } catch {
+      out.push(cp1252.decode(line));
+      bad++;
+      first ||= n;
+    }
+    start = end + 1;
+  }
+  warnings.push({ code: 'encoding', file: display, line: first, message: `file is not valid UTF-8 (${bad} line${bad === 1 ? '' : 's'}, the first here); read ${bad === 1 ? 'it' : 'them'} as Windows-1252` });
+  return out.join('\n');
 }
