@@ -2,20 +2,50 @@
 import * as fs from 'node:fs';
 import path from 'node:path';
 
+// Temporaries being written now: removed if lit is interrupted, so none is left beside the file.
+const pending = new Set<string>();
+let guarded = false;
+
+/** On Ctrl-C or a kill, the temporaries go first; then the signal does what it would have done. */
+function guardSignals(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const t of pending) fs.rmSync(t, { force: true });
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+export interface WriteOptions {
+  /** Flush the data and the rename to disk before returning (fsync of the file and its folder). */
+  durable?: boolean;
+  /** Permission bits for the new file (those of the file it replaces). */
+  mode?: number;
+  /** Owner for the new file, when lit may set it (as root). */
+  uid?: number;
+  gid?: number;
+}
+
 /**
  * Writes to a temporary file in the same folder, then renames it over the target, both awaited.
  * Two writers race harmlessly: the last rename wins and each wrote a whole file. With `durable`,
- * the data and the rename are flushed to disk before it returns (the key register is the
- * user's data; a cache can always be rebuilt and is not worth the fsync).
+ * the data and the rename reach the disk before it returns.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer, opts: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
   // fs.promises is reached at call time: it costs about 5 ms to load and most runs write nothing.
   const fsp = fs.promises;
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  guardSignals();
+  pending.add(tmp);
   try {
-    const fh = await fsp.open(tmp, 'wx', 0o644);
+    // `wx`: a name someone planted (a link to another file) is never written through.
+    const fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
     try {
       await fh.writeFile(data);
+      if (opts.mode !== undefined) await fh.chmod(opts.mode);
+      if (opts.uid !== undefined && opts.gid !== undefined) await fh.chown(opts.uid, opts.gid).catch(() => undefined);
       if (opts.durable) await fh.sync();
     } finally {
       await fh.close();
@@ -24,6 +54,8 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw err;
+  } finally {
+    pending.delete(tmp);
   }
   if (opts.durable) await syncFolder(file);
 }
@@ -39,4 +71,14 @@ async function syncFolder(file: string): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+// Creating a folder under /proc or /sys can hang forever (mkdir never returns on some kernels):
+// lit does not try there, and says it cannot.
+const PSEUDO = /^\/(proc|sys)(\/|$)/;
+
+/** Creates a folder and its parents, refusing the pseudo file systems where that can hang. */
+export async function makeFolder(dir: string): Promise<void> {
+  if (PSEUDO.test(path.resolve(dir))) throw Object.assign(new Error(`${dir} is in a system folder`), { code: 'EACCES' });
+  await fs.promises.mkdir(dir, { recursive: true });
 }

@@ -5,7 +5,8 @@ import os from 'node:os';
 const fsp = () => nodeFs.promises;
 import path from 'node:path';
 import * as nodeFs from 'node:fs';
-import { writeFileAtomic } from './atomic.js';
+import { makeFolder, writeFileAtomic } from './atomic.js';
+import { EXIT, LitError } from './errors.js';
 import { fastHash } from './hash.js';
 import type { FileStamp, HashMemo, SourceFile } from './sources/read.js';
 
@@ -40,8 +41,8 @@ const OURS = /^(library-[0-9a-f]+\.litc|source-hashes\.json|code-[\w.-]+\.v8)(\.
 /** Writes a cache file atomically, then drops old indexes and stray temporaries. */
 export async function writeCache(file: string, data: Buffer): Promise<void> {
   const dir = path.dirname(file);
-  await fsp().mkdir(dir, { recursive: true });
-  await writeFileAtomic(file, data);
+  await makeFolder(dir);
+  await writeFileAtomic(file, data, { durable: true });
   await prune(dir);
 }
 
@@ -75,7 +76,12 @@ export async function clearCache(dir: string): Promise<number> {
     return 0;
   }
   const ours = names.filter((n) => OURS.test(n));
-  await Promise.all(ours.map((n) => fsp().rm(path.join(dir, n), { force: true })));
+  try {
+    await Promise.all(ours.map((n) => fsp().rm(path.join(dir, n), { force: true })));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LitError('cache-unwritable', `${dir}: cannot remove the cache files (${code === 'EROFS' ? 'the folder is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}); nothing was removed that could not be`, EXIT.usage);
+  }
   return ours.length;
 }
 
@@ -121,7 +127,7 @@ export function openHashMemo(dir: string): HashMemo & { save(): Promise<void> } 
       const kept = Object.entries(entries)
         .sort((a, b) => b[1].readAt - a[1].readAt)
         .slice(0, MEMO_MAX);
-      await fsp().mkdir(dir, { recursive: true });
+      await makeFolder(dir);
       await writeFileAtomic(file, JSON.stringify({ version: MEMO_VERSION, entries: Object.fromEntries(kept) }));
     },
   };

@@ -1,5 +1,5 @@
 // lit.config.yaml: sources, cache folder, default limit and output format, citation-key scheme.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LitError } from './errors.js';
 
@@ -21,6 +21,7 @@ export function findConfig(cwd: string, flag: string | undefined, env: NodeJS.Pr
   if (flag) {
     const f = path.resolve(cwd, flag);
     if (!existsSync(f)) throw new LitError('config-not-found', `${flag}: no such config file`, EXIT.usage);
+    if (statSync(f).isDirectory()) throw new LitError('bad-config', `${flag}: is a folder; --config names a file (lit.config.yaml)`, EXIT.usage);
     return f;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
@@ -49,7 +50,12 @@ const KEYS: Record<string, string> = {
 /** Reads and checks a config file; any problem is a usage error naming the file and line. */
 export async function loadConfig(file: string, formats: string[]): Promise<Config> {
   const { parseDocument, LineCounter } = await import('yaml');
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new LitError('bad-config', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.usage);
+  }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   // An unclosed `[` is reported at the end of input, the line after the last; name the last line with text instead.
@@ -60,7 +66,13 @@ export async function loadConfig(file: string, formats: string[]): Promise<Confi
   };
   const first = doc.errors[0];
   if (first) fail(first.message.split('\n')[0] ?? 'YAML syntax error', first.pos[0]);
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    // A handful of aliases is plenty for a config; a "billion laughs" file stops here.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    fail(`${(e as Error).message.split('\n')[0]}`, 0);
+  }
   if (data === null || data === undefined) return { file };
   if (typeof data !== 'object' || Array.isArray(data)) fail('expected a mapping of settings (sources, cache-dir, limit, format, key-scheme)', 0);
   const where = (key: string): number | undefined => {

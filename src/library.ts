@@ -7,7 +7,7 @@ import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
 import { mathSymbols } from './sources/latex.js';
 import { decode, type SourceFile } from './sources/read.js';
-import { detectLayout } from './sources/registry.js';
+import { closestLayout, detectLayout } from './sources/registry.js';
 
 /** What was made of one file: its layout (null when none fit) and how many entries it gave. */
 export interface FileReport {
@@ -56,12 +56,16 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
     const found = detectLayout(head);
     if (!found) {
       for (const l of first) if (l.text.length > MAX_LINE) warnings.push(tooLong(f.display, l));
-      if (head.length) warnings.push({ code: 'unknown-layout', file: f.display, message: 'file is in none of the known layouts; skipped' });
+      if (head.length) {
+        const { names, closest } = closestLayout(head);
+        const why = closest ? `the closest, ${closest.name}, fits it ${Math.round(closest.confidence * 100)}%, under the 50% lit needs` : `its first line (${JSON.stringify(head[0]!.text.slice(0, 40))}) opens none of them`;
+        warnings.push({ code: 'unknown-layout', file: f.display, line: head[0]!.n, message: `file is in none of the known layouts (${names.join(', ')}): ${why}; skipped` });
+      }
       else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
       reports.push({ file: f.display, layout: null, entries: 0 });
       continue;
     }
-    const ctx = { file: f.display };
+    const ctx = { file: f.display, ...(f.mtimeMs !== undefined ? { mtimeMs: f.mtimeMs } : {}) };
     let result: ParseResult;
     if (found.layout.parseText) result = found.layout.parseText(decoded.text, ctx);
     else {

@@ -5,7 +5,7 @@ import { pushAll } from './arrays.js';
 import * as fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { makeFolder, writeFileAtomic } from './atomic.js';
 import { EXIT, LitError } from './errors.js';
 import type { KeyLine } from './keys.js';
 import type { Warning } from './model.js';
@@ -105,7 +105,7 @@ export async function updateRegister<T>(file: string, change: (current: Register
     warnings.push({ code: 'keys-unwritable', file, message: `cannot write the key register (${errCode(e)}); new keys hold for this run only` });
   let release: (() => Promise<void>) | null = null;
   try {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await makeFolder(path.dirname(file));
     release = await lock(`${file}.lock`);
   } catch (e) {
     unwritable(e);

@@ -20,6 +20,10 @@ export function foldAscii(s: string): string {
  */
 export function titleKey(title: string): string {
   return foldAscii(/[\\{}$]/.test(title) ? decodeLatex(title, 'unicode') : title)
+    // Invisible characters (a zero-width space, a soft hyphen) never keep two copies of a title apart.
+    .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
+    // `C++`, `C#` and `C` name different languages: their symbols are words here.
+    .replace(/([\p{L}\p{N}])(\+\+|\+|#)/gu, (_, a: string, op: string) => `${a} ${op === '#' ? 'sharp' : op === '++' ? 'plusplus' : 'plus'}`)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

@@ -21,7 +21,7 @@ describe('bad input', () => {
   it.each([
     ['empty file.txt', /empty file\.txt: file is empty; skipped \[empty-file\]/],
     ['a PNG image.png', /a PNG image\.png: file is binary, not a text listing; skipped \[binary-file\]/],
-    ['none of the known layouts.txt', /none of the known layouts\.txt: file is in none of the known layouts; skipped \[unknown-layout\]/],
+    ['none of the known layouts.txt', /none of the known layouts\.txt:1: file is in none of the known layouts \(profile, abstracts, alphaxiv, hfdaily, bibtex, ris, csl-json, lit-json, lit-yaml\): .*; skipped \[unknown-layout\]/],
   ])('%s is skipped with one message and the rest still works', (name, message) => {
     const r = withSeed(bad(name));
     expect(r.status).toBe(0);

@@ -281,7 +281,7 @@ describe('sources', () => {
     writeFileSync(path.join(dir, 'sub', 'notes.txt'), 'just some notes\nthat are not a listing\n');
     const r = lit(['-s', dir, '-s', 'seeds/000_d8cb28e390c8b537.txt', 'index', '--json']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/notes\.txt: file is in none of the known layouts; skipped \[unknown-layout\]/);
+    expect(r.stderr).toMatch(/notes\.txt:1: file is in none of the known layouts \(.*\): .*; skipped \[unknown-layout\]/);
     expect(JSON.parse(r.stdout).papers).toBe(10);
   });
 });

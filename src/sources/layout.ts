@@ -10,6 +10,8 @@ export interface Line {
 export interface ParseContext {
   /** The file as the user gave it, or relative to the folder they named. */
   file: string;
+  /** When the file was last changed: the year of dates a listing prints without one, when it prints none. */
+  mtimeMs?: number;
 }
 
 /** One source layout: how to recognise it and how to read it, side by side. */

@@ -37,10 +37,17 @@ export function parseNameList(list: string): { authors: Author[]; truncated: boo
  * leftmost from which the rest reads as a list of names. Returns null when no place does.
  */
 export function splitGluedTitle(line: string): { title: string; authors: string } | null {
-  for (let i = 1; i < line.length; i++) {
+  // A name list holds only letters, marks, spaces and `.,'’-`: one pass from the end finds
+  // where such a tail starts, so the regex runs only where a list could begin. Without this a
+  // long line of name-like words cost a regex run per capital (quadratic: 2 MB took 23 s).
+  let tail = line.length;
+  while (tail > 0 && NAME_CHAR.test(line[tail - 1]!)) tail--;
+  let tries = 0;
+  for (let i = Math.max(1, tail); i < line.length && tries < MAX_SPLIT_TRIES; i++) {
     const c = line[i] as string;
     const prev = line[i - 1] as string;
     if (!/\p{Lu}/u.test(c) || /[\s-]/.test(prev)) continue;
+    tries++;
     const rest = line.slice(i);
     if (NAME_LIST_RE.test(rest)) {
       const title = line.slice(0, i).trim();
@@ -49,6 +56,9 @@ export function splitGluedTitle(line: string): { title: string; authors: string 
   }
   return null;
 }
+const NAME_CHAR = /[\p{L}\p{M}\s.,'’-]/u;
+// Glue points are few in a real line (one, and a capital inside a name such as McDonald).
+const MAX_SPLIT_TRIES = 64;
 
 // One name in a `Family, Given` export: words, initials, particles and hyphens; no digits or colons.
 const PROFILE_PART = /^[\p{L}\p{M}][\p{L}\p{M}.'’ -]*$/u;
@@ -59,9 +69,18 @@ const PROFILE_PART = /^[\p{L}\p{M}][\p{L}\p{M}.'’ -]*$/u;
  */
 export function parseFamilyGivenList(line: string): Author[] | null {
   const parts = line.split(/\s*,\s*/).map((p) => p.trim());
-  if (parts.length < 2 || parts.length % 2 !== 0) return null;
+  if (parts.length < 2) return null;
   if (!parts.every((p) => p.length > 0 && p.length <= 40 && PROFILE_PART.test(p))) return null;
   const out: Author[] = [];
-  for (let i = 0; i < parts.length; i += 2) out.push({ family: parts[i] as string, given: parts[i + 1] as string });
+  for (let i = 0; i < parts.length; ) {
+    const family = parts[i] as string;
+    // `King, Jr., Martin`: a suffix between family and given name, as BibTeX writes it.
+    const suffix = SUFFIX.test(parts[i + 1] ?? '') ? parts[i + 1] : undefined;
+    const given = parts[i + (suffix ? 2 : 1)];
+    if (given === undefined || SUFFIX.test(family) || SUFFIX.test(given)) return null;
+    out.push(suffix ? { family, given, suffix } : { family, given });
+    i += suffix ? 3 : 2;
+  }
   return out;
 }
+const SUFFIX = /^(?:Jr|Sr)\.?$|^(?:II|III|IV)$/;

@@ -24,3 +24,13 @@ export function detectLayout(lines: Line[]): { layout: Layout; confidence: numbe
   }
   return best;
 }
+
+/** Why no layout fits: the names of all, and the closest with how well it fits (0 to 1). */
+export function closestLayout(lines: Line[]): { names: string[]; closest: { name: string; confidence: number } | null } {
+  let closest: { name: string; confidence: number } | null = null;
+  for (const layout of LAYOUTS) {
+    const confidence = layout.detect(lines);
+    if (confidence > 0 && (!closest || confidence > closest.confidence)) closest = { name: layout.name, confidence };
+  }
+  return { names: LAYOUTS.map((l) => l.name), closest };
+}

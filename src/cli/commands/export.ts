@@ -1,7 +1,8 @@
 // `lit export`: the library, a query's hits, papers named by key, the ids on stdin, or exactly
 // what a document cites, in a format other tools read.
 import { pushAll } from '../../arrays.js';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { writeFileAtomic } from '../../atomic.js';
 import { auxCitations, markdownCitations, type Cited } from '../../cited.js';
 import { EXIT, LitError } from '../../errors.js';
@@ -27,18 +28,57 @@ async function readStdin(): Promise<string> {
 }
 
 /**
- * Writes the output file atomically, unless it already holds exactly these bytes: an unchanged
- * refs.bib keeps its mtime, so latexmk does not rebuild. A failure is exit status 5, naming the file.
+ * Where `-o` really writes and with what mode: through a symlink to the file it names (as `>`
+ * does), keeping that file's permissions and owner. Refuses what `>` would refuse (a file the
+ * user may not write) and anything that is not a regular file: replacing /dev/stdout or a FIFO
+ * with a file is never what was meant.
+ */
+function outputTarget(file: string): { target: string; mode?: number; uid?: number; gid?: number; current: Buffer | null } {
+  const fail = (why: string): never => {
+    throw new LitError('write-failed', `${file}: ${why}`, EXIT.io);
+  };
+  let st;
+  try {
+    // Followed through links: /dev/stdout is a link to a pipe or a terminal.
+    st = statSync(file);
+  } catch {
+    st = null;
+  }
+  if (st && !st.isFile()) fail(`is not a regular file (${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a pipe or FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a file'}); to write to it, leave out -o and redirect with >`);
+  let target = path.resolve(file);
+  let link = false;
+  try {
+    link = lstatSync(target).isSymbolicLink();
+  } catch {
+    link = false;
+  }
+  // Through a link to the file it names, as `>` writes; a link to a file not there yet names it.
+  if (link) target = st ? realpathSync(target) : path.resolve(path.dirname(target), readlinkSync(target));
+  if (!st) return { target, current: null };
+  try {
+    accessSync(target, constants.W_OK);
+  } catch {
+    fail('cannot write (permission denied)');
+  }
+  let current: Buffer | null = null;
+  try {
+    current = readFileSync(target);
+  } catch {
+    current = null;
+  }
+  return { target, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, current };
+}
+
+/**
+ * Writes the output file atomically and durably, unless it already holds exactly these bytes:
+ * an unchanged refs.bib keeps its mtime, so latexmk does not rebuild. A failure is exit status 5, naming the file.
  */
 async function writeOutput(file: string, text: string): Promise<boolean> {
   const bytes = Buffer.from(text);
+  const { target, current, ...keep } = outputTarget(file);
+  if (current?.equals(bytes)) return false;
   try {
-    if (readFileSync(file).equals(bytes)) return false;
-  } catch {
-    // Missing or unreadable: write it.
-  }
-  try {
-    await writeFileAtomic(file, bytes, { durable: true });
+    await writeFileAtomic(target, bytes, { durable: true, ...keep });
     return true;
   } catch (e) {
     throw new LitError('write-failed', `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.io);

@@ -58,7 +58,7 @@ export const alphaxiv: Layout = {
       else warnings.push({ code: 'incomplete-entry', file: ctx.file, line: titleLine.n, message: 'entry has no abstract; kept with what it has' });
       entries.push(e);
     }
-    if (!inferYears(dates)) {
+    if (!inferYears(dates, ctx.mtimeMs)) {
       warnings.push({ code: 'year-unknown', file: ctx.file, message: 'dates are printed without a year and the file has no year to infer it from' });
     }
     return { entries, warnings };

@@ -60,9 +60,23 @@ export const hfdaily: Layout = {
       entries.push(cur);
       cur = null;
     };
+    const isHeader = (j: number) => j >= 0 && j < lines.length && HEADER_LINES.has(lines[j]!.text.trim().toLowerCase());
+    let afterHeader = false;
     for (; i < lines.length; i++) {
       const l = lines[i]!;
+      // Pages pasted one after another: each page's header (a run of these lines) and its own
+      // date are page chrome, not papers.
+      if (isHeader(i) && (isHeader(i - 1) || isHeader(i + 1))) {
+        finish();
+        afterHeader = true;
+        continue;
+      }
       const kind = kindOf(lines, i);
+      if (afterHeader && kind === 'date') {
+        afterHeader = false;
+        continue;
+      }
+      afterHeader = false;
       if (kind !== 'text' && !cur) {
         warnings.push({ code: 'orphan-line', file: ctx.file, line: l.n, message: `${kind} line with no paper before it; skipped` });
         continue;
@@ -98,7 +112,7 @@ export const hfdaily: Layout = {
       }
     }
     finish();
-    if (!inferYears(dates)) {
+    if (!inferYears(dates, ctx.mtimeMs)) {
       warnings.push({ code: 'year-unknown', file: ctx.file, message: 'dates are printed without a year and the file has no year to infer it from' });
     }
     return { entries, warnings };

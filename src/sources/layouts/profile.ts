@@ -4,7 +4,9 @@ import { squash } from '../../text.js';
 import type { Layout, Line } from '../layout.js';
 import { parseFamilyGivenList } from '../names.js';
 
-const OWNER = /^[\p{Lu}][\p{L}\p{M}' .-]*, [\p{L}\p{M}' .-]+$/u;
+// The owner as `Family, Given`; a family name may open with a lower-case particle
+// (`van der Maaten, Laurens`, `de la Cruz, María José`, `d'Alembert, Jean`).
+const OWNER = /^(?:(?:van|von|der|den|de|da|di|du|del|della|la|le|dos|das|ter|ten|zu|bin|ibn|al) |[dl]['’])*\p{Lu}[\p{L}\p{M}'’ .-]*, [\p{L}\p{M}'’ .-]+$/u;
 // A title is one line; anything this long is prose, i.e. an abstract.
 const TITLE_MAX = 300;
 
