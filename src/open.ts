@@ -18,6 +18,8 @@ export interface OpenOptions {
   keyScheme?: string;
   /** The key register (src/register.ts): read and written only when the index is built. */
   registerFile: string;
+  /** The config file in use, if any. */
+  configFile?: string | null;
   /** Told as slow work advances, so the CLI can show progress. */
   onProgress?: Progress;
 }
@@ -34,7 +36,9 @@ export interface OpenLibrary {
 export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // --rebuild means "trust nothing": every source is read and hashed again.
   const memo = opts.rebuild ? undefined : openHashMemo(opts.cacheDir);
-  const found = await findSources(opts.sources, opts.cwd, memo, opts.cacheDir);
+  // What lit keeps itself is never a source, even in a folder that is one.
+  const own = [opts.cacheDir, opts.registerFile, `${opts.registerFile}.lock`, ...(opts.configFile ? [opts.configFile] : [])];
+  const found = await findSources(opts.sources, opts.cwd, memo, own);
   // Remembering hashes only saves time; a cache folder that cannot be written costs nothing here.
   await memo?.save().catch(() => undefined);
   // The register's stamp is in the key: `lit keys set`, or a register brought in by git, keys

@@ -64,7 +64,7 @@ export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Prom
     shown = true;
   };
   const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;
-  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, onProgress });
+  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
   reportWarnings(lib.warnings, ctx.quiet);

@@ -132,7 +132,7 @@ interface Found {
  * it cannot list and reads the rest, skips FIFOs, sockets and devices with a warning, keeps
  * names that are not UTF-8, and leaves out the cache folder when it lies inside.
  */
-function walkFolder(root: string, shown: string, skip: string | null, warnings: Warning[]): Found[] {
+function walkFolder(root: string, shown: string, skip: Set<string>, warnings: Warning[]): Found[] {
   const out: Found[] = [];
   const seen = new Set<string>();
   const visit = (dir: Buffer, disp: string, top: boolean): void => {
@@ -149,7 +149,7 @@ function walkFolder(root: string, shown: string, skip: string | null, warnings: 
       return;
     }
     seen.add(id);
-    if (skip && !top && nameText(dir) === skip) return;
+    if (!top && skip.has(nameText(dir))) return;
     let entries: import('node:fs').Dirent<Buffer>[];
     try {
       entries = inPath(dir, (p) => readdirSync(p, { withFileTypes: true, encoding: 'buffer' }));
@@ -174,6 +174,7 @@ function walkFolder(root: string, shown: string, skip: string | null, warnings: 
         }
       }
       if (kind.isDirectory()) visit(raw, display, false);
+      else if (kind.isFile() && skip.has(nameText(raw))) continue;
       else if (kind.isFile()) out.push({ raw: isUtf8(entry.name) ? raw.toString('utf8') : raw, abs: nameText(raw), display });
       else warnings.push({ code: 'not-a-file', file: display, message: `is ${kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device'}, not a file; skipped` });
     }
@@ -235,19 +236,15 @@ function readSpecial(file: string, display: string, warnings: Warning[]): Buffer
 /**
  * Expands sources (files, folders, globs) into readable files.
  * A path that does not exist, or a glob that matches nothing, is a usage error naming it.
- * `skip` is a folder never read as a source (the cache folder).
+ * `skip` names what lit keeps itself (the cache folder, the key register, the config file):
+ * never read as a source when a folder holds it.
  */
-export async function findSources(specs: string[], cwd: string, memo?: HashMemo, skip?: string): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
+export async function findSources(specs: string[], cwd: string, memo?: HashMemo, skip: string[] = []): Promise<{ files: SourceFile[]; warnings: Warning[] }> {
   const warnings: Warning[] = [];
   const found: (Found & { special?: boolean })[] = [];
   const useDefault = specs.length === 0;
   const list = useDefault ? [BUNDLED_SEEDS] : specs;
-  let skipReal: string | null = null;
-  try {
-    if (skip) skipReal = realpathSync(skip);
-  } catch {
-    skipReal = null;
-  }
+  const skipReal = new Set(skip.flatMap((p) => [path.resolve(p), realpathOr(p)]));
   for (const spec of list) {
     const abs = path.resolve(cwd, spec);
     let stat;
@@ -392,10 +389,14 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
   return { text, warnings };
 }
 
+// Windows-1252's characters for bytes 0x80-0x9F (Latin-1 has controls there). Node's own
+// TextDecoder('windows-1252') reads these bytes as Latin-1 controls, so lit maps them itself.
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const cp1252 = { decode: (b: Buffer) => b.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) };
+
 /** A file that is not all UTF-8: each line that is, as UTF-8; each that is not, as Windows-1252. */
 function decodeMixed(bytes: Buffer, display: string, warnings: Warning[]): string {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  const cp1252 = new TextDecoder('windows-1252');
   const out: string[] = [];
   let first = 0;
   let bad = 0;
