@@ -35,8 +35,8 @@ export function cacheFile(dir: string, key: string): string {
 const KEEP = 8;
 
 // Every file lit writes in its cache folder: indexes, remembered source hashes, the start-up
-// code cache (src/cli/boot.ts), and the temporaries they are written through.
-const OURS = /^(library-[0-9a-f]+\.litc|source-hashes\.json|code-[\w.-]+\.v8)(\.\d+(\.[a-z0-9]+)?\.tmp)?$/;
+// code cache (src/cli/boot.ts), parsed configs (src/config.ts), and the temporaries they are written through.
+const OURS = /^(library-[0-9a-f]+\.litc|source-hashes\.json|config-[0-9a-f]+\.json|code-[\w.-]+\.v8)(\.\d+(\.[a-z0-9]+)?\.tmp)?$/;
 
 /** Writes a cache file atomically, then drops old indexes and stray temporaries. */
 export async function writeCache(file: string, data: Buffer): Promise<void> {
@@ -62,6 +62,7 @@ async function prune(dir: string): Promise<void> {
   const items = withTimes.filter((x): x is { n: string; t: number } => x !== null);
   const stale = [
     ...items.filter((x) => x.n.startsWith('library-') && x.n.endsWith('.litc')).sort((a, b) => b.t - a.t).slice(KEEP),
+    ...items.filter((x) => x.n.startsWith('config-') && x.n.endsWith('.json')).sort((a, b) => b.t - a.t).slice(KEEP),
     ...items.filter((x) => x.n.endsWith('.tmp') && now - x.t > 60_000),
   ];
   await Promise.all(stale.map((x) => fsp().unlink(path.join(dir, x.n)).catch(() => undefined)));

@@ -2,6 +2,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LitError } from './errors.js';
+import { yaml } from './lazy.js';
+import { makeFolder, writeFileAtomic } from './atomic.js';
+import { fastHash } from './hash.js';
 
 export interface Config {
   /** The file it was read from. */
@@ -47,15 +50,38 @@ const KEYS: Record<string, string> = {
   'key-scheme': 'a citation-key template such as {auth}{year}{title}',
 };
 
-/** Reads and checks a config file; any problem is a usage error naming the file and line. */
-export async function loadConfig(file: string, formats: string[]): Promise<Config> {
-  const { parseDocument, LineCounter } = await import('yaml');
+/**
+ * Reads and checks a config file; any problem is a usage error naming the file and line. A
+ * config read before is answered from `memoDir` by the hash of its text and path: the YAML
+ * library (250 KB of code) then stays unloaded, which is most of a cached search's start-up.
+ */
+export async function loadConfig(file: string, formats: string[], memoDir?: string): Promise<Config> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new LitError('bad-config', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.usage);
   }
+  const id = fastHash(`${CONFIG_MEMO_VERSION}\n${file}\n${formats.join(',')}\n${text}`);
+  const memo = memoDir ? path.join(memoDir, `config-${id}.json`) : null;
+  if (memo) {
+    try {
+      const cfg = JSON.parse(readFileSync(memo, 'utf8')) as Config;
+      if (cfg.file === file) return cfg;
+    } catch {
+      // Not read before, or damaged: parse it.
+    }
+  }
+  const cfg = parseConfig(file, text, formats);
+  if (memo) await makeFolder(memoDir!).then(() => writeFileAtomic(memo, JSON.stringify(cfg))).catch(() => undefined);
+  return cfg;
+}
+
+// Bump when what parseConfig returns changes shape.
+const CONFIG_MEMO_VERSION = 1;
+
+function parseConfig(file: string, text: string, formats: string[]): Config {
+  const { parseDocument, LineCounter } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   // An unclosed `[` is reported at the end of input, the line after the last; name the last line with text instead.

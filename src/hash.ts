@@ -37,9 +37,18 @@ export function fastHash(data: string | Uint8Array): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
-/** 32-bit FNV-1a of some bytes: the checksum of one paper line or one term's postings in the index. */
-export function hash32(data: Uint8Array): number {
+// zlib's CRC-32 is native (Node 20.15 and later) and already loaded by the start-up code-cache
+// check: several times faster than any checksum written in JavaScript on a cold process.
+const crc32 = (createRequire(import.meta.url)('node:zlib') as { crc32?: (d: Uint8Array) => number }).crc32;
+
+/** 32-bit FNV-1a of some bytes, where zlib has no CRC-32. */
+function fnv32(data: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193);
   return h >>> 0;
+}
+
+/** A 32-bit checksum of some bytes: of a cache section, a paper line, a term's postings. */
+export function hash32(data: Uint8Array): number {
+  return crc32 ? crc32(data) : fnv32(data);
 }

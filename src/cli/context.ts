@@ -36,7 +36,8 @@ interface GlobalFlags {
 export async function makeContext(flags: GlobalFlags): Promise<Context> {
   const cwd = process.cwd();
   const file = findConfig(cwd, flags.config);
-  const config: Config = file ? await loadConfig(file, OUTPUT_FORMATS) : { file: null };
+  // Parsed configs are remembered in the cache folder the flags or environment name.
+  const config: Config = file ? await loadConfig(file, OUTPUT_FORMATS, cacheDir(flags.cacheDir)) : { file: null };
   return {
     sources: flags.source ?? config.sources ?? [],
     cacheDir: cacheDir(flags.cacheDir ?? config.cacheDir),

@@ -1,5 +1,6 @@
 // Export formats by name. Each formatter sees only papers and returns text.
 import type { Paper } from '../model.js';
+import { yaml } from '../lazy.js';
 import { jsonSafe, withoutControls } from '../safe.js';
 
 type Formatter = (papers: Paper[]) => string | Promise<string>;
@@ -13,7 +14,7 @@ const FORMATTERS: Record<string, () => Promise<Formatter>> = {
   csv: async () => (await import('./csv.js')).csv,
   markdown: async () => (await import('./markdown.js')).markdown,
   yaml: async () => {
-    const { stringify } = await import('yaml');
+    const { stringify } = yaml();
     // The library quotes strings that hold controls but leaves C1 raw inside the quotes; YAML's
     // own \x escape is the same character.
     return (papers) => stringify(papers, { lineWidth: 0 }).replace(/[\x80-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);

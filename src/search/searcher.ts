@@ -6,7 +6,7 @@ import { titleKey } from '../text.js';
 import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
 import { fieldText, miniSearchOptions } from './indexer.js';
 import type { Query } from './query.js';
-import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface, type Vocab } from './store.js';
+import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
 export interface Hit {
@@ -51,20 +51,50 @@ export function boundedLevenshtein(a: string, b: string, max: number): number {
   return prev[b.length]! <= max ? prev[b.length]! : Infinity;
 }
 
-function lowerBound(arr: string[], x: string): number {
+function lowerBound(arr: { length: number; at(i: number): string | undefined }, x: string): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < x) lo = mid + 1;
+    if (arr.at(mid)! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+/**
+ * The sorted vocabulary, kept as the UTF-8 bytes of the store: a search decodes the dozen terms
+ * its binary search touches, not the tens of thousands of the whole list (a JSON array of them
+ * cost a 10,000-paper search a parse and its garbage on every run).
+ */
+class TermList {
+  readonly length: number;
+  private whole?: string[];
+  constructor(
+    private readonly text: Buffer,
+    private readonly offsets: Uint32Array,
+  ) {
+    this.length = Math.max(0, offsets.length - 1);
+  }
+  at(i: number): string | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    return this.whole ? this.whole[i] : this.text.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!);
+  }
+  /** Every term, decoded once: for the searches that look at all of them (typos, suggestions). */
+  all(): string[] {
+    return (this.whole ??= Array.from({ length: this.length }, (_, i) => this.text.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!)));
+  }
+}
+
+interface VocabView {
+  terms: TermList;
+  starts: Float64Array;
+  df: Uint32Array;
+}
+
 /** Queries over one store; sections are read the first time they are needed. */
 export class Searcher {
-  private _vocab?: Vocab;
+  private _vocab?: VocabView;
   private _meta?: Meta;
   private _lengths?: Uint32Array;
   private _years?: Int32Array;
@@ -79,8 +109,12 @@ export class Searcher {
   get info(): LibraryInfo {
     return (this._info ??= this.store.json<LibraryInfo>('info'));
   }
-  private get vocab(): Vocab {
-    return (this._vocab ??= this.store.json<Vocab>('vocab'));
+  private get vocab(): VocabView {
+    return (this._vocab ??= {
+      terms: new TermList(this.store.section('termText'), this.store.typed('termOffsets', Uint32Array, 4)),
+      starts: this.store.typed('termStarts', Float64Array, 8),
+      df: this.store.typed('termDf', Uint32Array, 4),
+    });
   }
   private get meta(): Meta {
     return (this._meta ??= this.store.json<Meta>('meta'));
@@ -153,7 +187,7 @@ export class Searcher {
   private postings(term: string): Record<string, Record<string, number>> | null {
     const v = this.vocab;
     const i = lowerBound(v.terms, term);
-    if (v.terms[i] !== term) return null;
+    if (v.terms.at(i) !== term) return null;
     const end = i + 1 < v.starts.length ? v.starts[i + 1]! : this.store.sectionLength('postings');
     try {
       return JSON.parse(this.store.slice('postings', v.starts[i]!, end, this.postingSums[i]).toString('utf8'));
@@ -167,11 +201,11 @@ export class Searcher {
     const terms = this.vocab.terms;
     const out = new Set<string>([term]);
     if (prefix && term.length >= PREFIX_MIN) {
-      for (let i = lowerBound(terms, term); i < terms.length && terms[i]!.startsWith(term); i++) out.add(terms[i]!);
+      for (let i = lowerBound(terms, term); i < terms.length && terms.at(i)!.startsWith(term); i++) out.add(terms.at(i)!);
     }
     if (fuzzy && term.length >= FUZZY_MIN) {
       const max = Math.round(term.length * FUZZY);
-      for (const t of terms) if (boundedLevenshtein(term, t, max) <= max) out.add(t);
+      for (const t of terms.all()) if (boundedLevenshtein(term, t, max) <= max) out.add(t);
     }
     return [...out];
   }
@@ -339,7 +373,7 @@ export class Searcher {
     const fix = (word: string): string => {
       const t = processTerm(word);
       if (!t || this.postings(t)) return word;
-      const terms = this.vocab.terms;
+      const terms = this.vocab.terms.all();
       let best: { t: string; d: number; df: number } | null = null;
       const max = t.length <= 4 ? 1 : 2;
       for (let i = 0; i < terms.length; i++) {
@@ -378,7 +412,7 @@ export class Searcher {
     const ranked = [...tf]
       .map(([t, f]) => {
         const i = lowerBound(v.terms, t);
-        const df = v.terms[i] === t ? v.df[i]! : 1;
+        const df = v.terms.at(i) === t ? v.df[i]! : 1;
         return { t, w: f * Math.log(1 + n / df) };
       })
       .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1))

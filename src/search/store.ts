@@ -6,13 +6,13 @@
 // of its own terms (plus their prefix and fuzzy expansions) and hands just those to
 // MiniSearch.loadJS, whose BM25 scores then equal those of the full index. Papers are JSON
 // lines read by offset, so a search parses only the papers it prints.
-import { fastHash, hash32 } from '../hash.js';
+import { hash32 } from '../hash.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileReport } from '../library.js';
 import type { MergeReason, Paper, Warning } from '../model.js';
 
 /** Bump when the layout of the file or of any section changes. */
-export const STORE_VERSION = 7;
+export const STORE_VERSION = 9;
 const MAGIC = 'LITCACHE';
 
 /** Summary facts kept with the index, so `lit index` needs no re-parse. */
@@ -73,8 +73,31 @@ interface Header {
   total: number;
 }
 
-type SectionName = 'info' | 'meta' | 'lengths' | 'years' | 'vocab' | 'surface' | 'postings' | 'postingSums' | 'lookup' | 'starts' | 'papers' | 'paperSums';
-const SECTIONS: SectionName[] = ['info', 'meta', 'lengths', 'years', 'vocab', 'surface', 'postings', 'postingSums', 'lookup', 'starts', 'papers', 'paperSums'];
+type SectionName =
+  | 'info'
+  | 'meta'
+  | 'lengths'
+  | 'years'
+  | 'termText'
+  | 'termOffsets'
+  | 'termStarts'
+  | 'termDf'
+  | 'surface'
+  | 'postings'
+  | 'postingSums'
+  | 'lookup'
+  | 'starts'
+  | 'papers'
+  | 'paperSums';
+const SECTIONS: SectionName[] = ['info', 'meta', 'lengths', 'years', 'termText', 'termOffsets', 'termStarts', 'termDf', 'surface', 'postings', 'postingSums', 'lookup', 'starts', 'papers', 'paperSums'];
+
+/** The vocabulary as binary sections: the terms' UTF-8 bytes end to end, where each starts, and their figures. */
+function vocabSections(v: Vocab): Pick<Record<SectionName, Buffer>, 'termText' | 'termOffsets' | 'termStarts' | 'termDf'> {
+  const encoded = v.terms.map((t) => Buffer.from(t));
+  const offsets = new Uint32Array(encoded.length + 1);
+  encoded.forEach((b, i) => (offsets[i + 1] = offsets[i]! + b.length));
+  return { termText: Buffer.concat(encoded), termOffsets: bytes(offsets), termStarts: bytes(Float64Array.from(v.starts)), termDf: bytes(Uint32Array.from(v.df)) };
+}
 
 /** Thrown when a cache file is not one we can trust; the caller rebuilds it. */
 export class BadStoreError extends Error {}
@@ -110,7 +133,7 @@ export function encodeStore(parts: StoreParts): Buffer {
     meta: json(parts.meta),
     lengths: bytes(parts.lengths),
     years: bytes(parts.years),
-    vocab: json(parts.vocab),
+    ...vocabSections(parts.vocab),
     surface: json(parts.surface),
     postings: parts.postings,
     postingSums: bytes(parts.postingSums),
@@ -123,7 +146,7 @@ export function encodeStore(parts: StoreParts): Buffer {
   const sections = {} as Header['sections'];
   for (const name of SECTIONS) {
     const b = bodies[name];
-    sections[name] = [offset, b.length, fastHash(b)];
+    sections[name] = [offset, b.length, String(hash32(b))];
     offset += b.length;
   }
   const header = Buffer.from(JSON.stringify({ version: STORE_VERSION, sections, total: offset } satisfies Header));
@@ -194,7 +217,7 @@ export class StoreReader {
     if (hit) return hit;
     const [off, len, sha] = this.header.sections[name];
     const b = this.raw(this.base + off, len);
-    if (fastHash(b) !== sha) throw new BadStoreError(`cache section ${name} is damaged`);
+    if (String(hash32(b)) !== sha) throw new BadStoreError(`cache section ${name} is damaged`);
     this.cache.set(name, b);
     return b;
   }

@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, readdirSync, readFileSync, readSync, re
 import path from 'node:path';
 import { LitError, EXIT } from '../errors.js';
 import { sha1 } from '../hash.js';
+import { fastGlob } from '../lazy.js';
 import type { Warning } from '../model.js';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -267,7 +268,7 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo,
     } else if (stat) {
       found.push({ raw: abs, abs, display: spec, special: !stat.isFile() });
     } else if (GLOB_CHARS.test(spec)) {
-      const { default: fg } = await import('fast-glob');
+      const fg = fastGlob();
       const matches = (await fg(spec, { cwd, onlyFiles: true, dot: false })).sort();
       if (matches.length === 0) throw new LitError('source-not-found', `${spec}: no file matches this pattern`, EXIT.usage);
       for (const m of matches) found.push({ raw: path.resolve(cwd, m), abs: path.resolve(cwd, m), display: m });

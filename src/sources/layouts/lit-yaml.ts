@@ -1,10 +1,11 @@
 // lit's own `yaml` export read back: a list of paper records.
-import { LineCounter, parseDocument, isSeq } from 'yaml';
+import { yaml } from '../../lazy.js';
 import type { ParseResult, RawEntry, Warning } from '../../model.js';
 import { joinLines, type Layout } from '../layout.js';
 import { paperRecordEntry } from '../paper-record.js';
 
 function read(text: string, file: string): ParseResult {
+  const { LineCounter, parseDocument, isSeq } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const warnings: Warning[] = [];
