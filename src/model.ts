@@ -155,40 +155,25 @@ export interface MergeReason {
 
 /** Builds an empty entry at a place; parsers fill in what their layout carries. */
 export function blankEntry(ref: SourceRef): RawEntry {
-  // Written out rather than spread: a large listing makes hundreds of thousands of these.
-  return {
-    file: ref.file,
-    line: ref.line,
-    layout: ref.layout,
-    key: null,
-    aliases: [],
-    type: null,
-    doi: null,
-    arxiv: null,
-    arxivClass: null,
-    url: null,
-    codeUrl: null,
-    venue: null,
-    volume: null,
-    number: null,
-    pages: null,
-    publisher: null,
-    editors: [],
-    keywords: [],
-    note: null,
-    extra: {},
-    title: null,
-    authors: [],
-    authorsTruncated: false,
-    authorCount: null,
-    abstract: null,
-    date: null,
-    categories: [],
-    organisation: null,
-    upvotes: null,
-    score: null,
-    code: null,
-  };
+  // Filled in place rather than spread: a large listing makes hundreds of thousands of these.
+  const e = blankBib() as RawEntry;
+  e.file = ref.file;
+  e.line = ref.line;
+  e.layout = ref.layout;
+  e.key = null;
+  e.aliases = [];
+  e.title = null;
+  e.authors = [];
+  e.authorsTruncated = false;
+  e.authorCount = null;
+  e.abstract = null;
+  e.date = null;
+  e.categories = [];
+  e.organisation = null;
+  e.upvotes = null;
+  e.score = null;
+  e.code = null;
+  return e;
 }
 
 /** Bibliography fields with nothing known. */

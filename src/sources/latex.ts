@@ -86,6 +86,9 @@ export function decodeLatex(input: string, math: MathMode = 'keep'): string {
   return new Reader(input, math).run().replace(/([ıȷ])([\u0300-\u036f])/g, (_, l: string, m: string) => (l === 'ı' ? 'i' : 'j') + m).normalize('NFC');
 }
 
+// What TeX makes of runs of these in text, longest first; `~` is a space that does not break.
+const LIGATURES: [string, string][] = [['---', '—'], ['--', '–'], ['``', '“'], ["''", '”'], ['~', '\u00a0']];
+
 // Characters that are text as they stand, in text and in math alike.
 const PLAIN = /[^\\{}$~`'\-^_]+/y;
 
@@ -129,24 +132,10 @@ class Reader {
       } else if (c === '}') this.i++;
       else if (c === '$' && !inMath) out += this.mathGroup();
       else if (inMath && (c === '^' || c === '_')) this.i++;
-      else if (!inMath && c === '~') {
-        this.i++;
-        out += '\u00a0';
-      } else if (!inMath && c === '-' && s.startsWith('---', this.i)) {
-        this.i += 3;
-        out += '—';
-      } else if (!inMath && c === '-' && s.startsWith('--', this.i)) {
-        this.i += 2;
-        out += '–';
-      } else if (!inMath && c === '`' && s.startsWith('``', this.i)) {
-        this.i += 2;
-        out += '“';
-      } else if (!inMath && c === "'" && s.startsWith("''", this.i)) {
-        this.i += 2;
-        out += '”';
-      } else {
-        out += c;
-        this.i++;
+      else {
+        const lig = inMath ? undefined : LIGATURES.find(([from]) => s.startsWith(from, this.i));
+        out += lig ? lig[1] : c;
+        this.i += lig ? lig[0].length : 1;
       }
     }
     return out;

@@ -56,15 +56,20 @@ export function lineIndex(text: string): (offset: number) => number {
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) list.push(i + 1);
       starts = Int32Array.from(list);
     }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lastAtOrBefore(starts, offset) + 1;
   };
+}
+
+/** Index of the last start at or before an offset (starts sorted, the first 0). */
+function lastAtOrBefore(starts: ArrayLike<number>, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Share of lines that satisfy a test, over at most the first `sample` lines. */
@@ -86,14 +91,23 @@ export function joinLines(lines: Line[]): { text: string; lineAt(offset: number)
   return {
     text,
     lineAt(offset: number): number {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (starts[mid]! <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return lines[lo]?.n ?? 1;
+      return lines[lastAtOrBefore(starts, offset)]?.n ?? 1;
+    },
+  };
+}
+
+/**
+ * `parse` and `parseText` for a format read as a whole text (BibTeX, JSON, YAML): both hand the
+ * text, a line finder and the file name to `read`.
+ */
+export function readsWholeText(read: (text: string, lineAt: (offset: number) => number, file: string) => ParseResult): Pick<Layout, 'parse' | 'parseText'> {
+  return {
+    parse(lines, ctx) {
+      const { text, lineAt } = joinLines(lines);
+      return read(text, lineAt, ctx.file);
+    },
+    parseText(text, ctx) {
+      return read(text, lineIndex(text), ctx.file);
     },
   };
 }

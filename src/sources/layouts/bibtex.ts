@@ -7,7 +7,7 @@ import { blankEntry, type Author, type PaperDate, type ParseResult, type RawEntr
 import { decodeLatex } from '../latex.js';
 import { readLitNotes } from '../notes.js';
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
-import { joinLines, lineIndex, share, type Layout, type Line } from '../layout.js';
+import { readsWholeText, share, type Layout, type Line } from '../layout.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -378,13 +378,7 @@ export const bibtex: Layout = {
     const first = lines.find((l) => !/^\s*%/.test(l.text));
     return first && /^\s*@[a-zA-Z]+\s*[{(]/.test(first.text) ? Math.max(0.9, fields) : fields * 0.8;
   },
-  parse(lines, ctx) {
-    const { text, lineAt } = joinLines(lines);
-    return parseBib(text, lineAt, ctx.file);
-  },
-  parseText(text, ctx) {
-    return parseBib(text, lineIndex(text), ctx.file);
-  },
+  ...readsWholeText(parseBib),
 };
 
 function parseBib(text: string, lineAt: (offset: number) => number, file: string): ParseResult {

@@ -3,7 +3,7 @@
 import { blankEntry, type Author, type PaperDate, type ParseResult, type RawEntry, type Warning } from '../../model.js';
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
 import { asObject, jsonItems, str } from '../json.js';
-import { joinLines, lineIndex, type Layout } from '../layout.js';
+import { readsWholeText, type Layout } from '../layout.js';
 import { readLitNotes } from '../notes.js';
 
 // CSL's types by the name lit keeps (BibLaTeX's). `article` is CSL's preprint or unpublished article.
@@ -102,12 +102,6 @@ export const cslJson: Layout = {
     if (/"provenance"\s*:/.test(head) || /^\s*\[?\s*\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"key"\s*:/.test(head)) return 0;
     return /"(title|author|issued|container-title|DOI)"\s*:/.test(head) ? 0.9 : 0.5;
   },
-  parse(lines, ctx) {
-    const { text, lineAt } = joinLines(lines);
-    return read(text, lineAt, ctx.file);
-  },
-  parseText(text, ctx) {
-    return read(text, lineIndex(text), ctx.file);
-  },
+  ...readsWholeText(read),
 };
 

@@ -1,7 +1,7 @@
 // lit's own `json` (one array) and `jsonl` (one paper a line) exports, read back field for field.
 import type { ParseResult, RawEntry, Warning } from '../../model.js';
 import { jsonItems, jsonLines } from '../json.js';
-import { joinLines, lineIndex, type Layout } from '../layout.js';
+import { readsWholeText, type Layout } from '../layout.js';
 import { paperRecordEntry } from '../paper-record.js';
 
 // A paper as lit writes it: these keys, in this order, open every record.
@@ -27,11 +27,5 @@ export const litJson: Layout = {
     const head = lines.slice(0, 4).map((l) => l.text).join(' ');
     return RECORD_START.test(head) ? 0.95 : 0;
   },
-  parse(lines, ctx) {
-    const { text, lineAt } = joinLines(lines);
-    return read(text, lineAt, ctx.file);
-  },
-  parseText(text, ctx) {
-    return read(text, lineIndex(text), ctx.file);
-  },
+  ...readsWholeText(read),
 };

@@ -1,7 +1,7 @@
 // lit's own `yaml` export read back: a list of paper records.
 import { yaml } from '../../lazy.js';
 import type { ParseResult, RawEntry, Warning } from '../../model.js';
-import { joinLines, type Layout } from '../layout.js';
+import { readsWholeText, type Layout } from '../layout.js';
 import { paperRecordEntry } from '../paper-record.js';
 
 function read(text: string, file: string): ParseResult {
@@ -38,10 +38,5 @@ export const litYaml: Layout = {
     const [a, b] = lines;
     return a && b && /^- id: \S+$/.test(a.text) && /^ {2}key: /.test(b.text) ? 0.95 : 0;
   },
-  parse(lines, ctx) {
-    return read(joinLines(lines).text, ctx.file);
-  },
-  parseText(text, ctx) {
-    return read(text, ctx.file);
-  },
+  ...readsWholeText((text, _lineAt, file) => read(text, file)),
 };
