@@ -50,6 +50,15 @@ describe('lit dupes', () => {
 });
 
 describe('lit search', () => {
+  it('keeps the listing\'s score and gives its own ranking as relevance (D8)', () => {
+    const listed = json(lit(['list', '--json']).stdout).find((p) => p.key === 'yang2026alphaq')!;
+    const hit = json(lit(['search', 'AlphaQ', '--json']).stdout)[0]!;
+    expect(hit.key).toBe('yang2026alphaq');
+    expect(hit.score).toBe(listed.score);
+    expect(hit.score).toBe(94.5);
+    expect(typeof hit.relevance).toBe('number');
+    expect(hit.relevance).not.toBe(94.5);
+  });
   it('ranks The Curse of Depth first for "curse of depth"', () => {
     const r = lit(['search', 'curse of depth', '--json']);
     expect(r.status).toBe(0);

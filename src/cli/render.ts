@@ -44,7 +44,7 @@ async function loadChalk(ctx: Context): Promise<Chalk | null> {
   return ctx.term.color ? (await import('chalk')).default : null;
 }
 
-/** Tab-separated line: key, year, title, first author (and score for searches). Tabs in text become spaces. */
+/** Tab-separated line: key, year, title, first author (and the relevance, for searches). Tabs in text become spaces. */
 function tsvLine(r: Row, mark: (s: string) => string): string {
   const clean = (s: string) => visible(s.replace(/[\t\n\r]+/g, ' '));
   const cells = [r.paper.key, r.paper.year ?? '', mark(clean(r.paper.title ?? '(untitled)')), clean(firstAuthor(r.paper))];
@@ -58,7 +58,8 @@ function cut(s: string, width: number): string {
 
 /** Renders rows in a format; export formats are loaded only when asked for. */
 export async function render(rows: Row[], format: string, ctx: Context, highlight: string[] = []): Promise<string> {
-  const withScore = (r: Row) => (r.score === undefined ? r.paper : { ...r.paper, score: Math.round(r.score * 1000) / 1000 });
+  // The search's relevance is a field of its own: `score` is the listing's (alphaXiv's) value (D8).
+  const withScore = (r: Row) => (r.score === undefined ? r.paper : { ...r.paper, relevance: Math.round(r.score * 1000) / 1000 });
   switch (format) {
     case 'json':
       return jsonSafe(`${JSON.stringify(rows.map(withScore), null, 2)}\n`);
