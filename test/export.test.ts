@@ -179,3 +179,17 @@ describe('lit export', () => {
     expect(lit(['search', 'curse of depth', '--format', 'ris', '--limit', '1'], { cacheDir }).stdout).toMatch(/^TY {2}- GEN/);
   });
 });
+
+describe('yaml export', () => {
+  it('reads the same to a YAML 1.1 reader as to a 1.2 one: no string becomes a boolean, number or date', async () => {
+    const { parse } = await import('yaml');
+    const dir = tempDir();
+    const odd = ['No', 'Yes', 'On', 'off', 'y', '1_000', '12:30:00', '2024-01-01', '~', 'null', '0x1F', '012', '.5', '1e3'];
+    writeFileSync(path.join(dir, 'odd.txt'), `Doe, Jane\n${odd.map((t) => `${t}\nDoe, Jane, Roe, Rick\nAn abstract for the paper titled ${t}, long enough to be one.`).join('\n')}\n`);
+    const text = lit(['-s', path.join(dir, 'odd.txt'), 'export', '-f', 'yaml']).stdout;
+    const old = parse(text, { version: '1.1' }) as { title: unknown; date: unknown }[];
+    const now = parse(text) as { title: unknown }[];
+    expect(old.map((p) => p.title).sort()).toEqual([...odd].sort());
+    expect(old).toEqual(now);
+  });
+});

@@ -17,7 +17,9 @@ const FORMATTERS: Record<string, () => Promise<Formatter>> = {
     const { stringify } = yaml();
     // The library quotes strings that hold controls but leaves C1 raw inside the quotes; YAML's
     // own \x escape is the same character.
-    return (papers) => stringify(papers, { lineWidth: 0 }).replace(/[\x80-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+    // Written so YAML 1.1 readers (PyYAML) read it as 1.2 readers do: `No`, `On`, `12:30:00`,
+    // `1_000` and every date are quoted strings, not booleans, numbers or timestamps.
+    return (papers) => stringify(papers, { lineWidth: 0, version: '1.1' }).replace(/[\x80-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
   },
   json: async () => (papers) => `${JSON.stringify(papers, null, 2)}\n`,
   jsonl: async () => (papers) => papers.map((p) => `${JSON.stringify(p)}\n`).join(''),
