@@ -193,3 +193,22 @@ describe('yaml export', () => {
     expect(old).toEqual(now);
   });
 });
+
+describe('ris export', () => {
+  it('writes ID only beside a year and within 20 characters, and still reads every key back', () => {
+    const text = lit(['export', '-f', 'ris']).stdout;
+    const records = text.split(/ER {2}- \r?\n/).filter((r) => r.includes('TY  -'));
+    for (const r of records) {
+      const id = /^ID {2}- (.*)\r$/m.exec(r)?.[1];
+      if (id !== undefined) {
+        expect(r).toMatch(/^PY {2}- \d{4}\r$/m);
+        expect(id.length).toBeLessThanOrEqual(20);
+      } else expect(r).toMatch(/^N1 {2}- Citation key: \S+\r$/m);
+    }
+    expect(records.some((r) => !/^ID/m.test(r))).toBe(true);
+    const f = path.join(tempDir(), 'lib.ris');
+    writeFileSync(f, text);
+    const keys = (JSON.parse(lit(['-s', f, 'list', '--json']).stdout) as { key: string }[]).map((p) => p.key);
+    expect(keys).toEqual((JSON.parse(lit(['list', '--json']).stdout) as { key: string }[]).map((p) => p.key));
+  });
+});

@@ -20,7 +20,12 @@ function risName(a: Author): string {
 
 function record(p: Paper): string {
   const written = p.extra.ris?.TY?.[0];
-  const lines = [tag('TY', written ?? RIS_TYPES[p.type ?? 'misc'] ?? 'GEN'), tag('ID', p.key)];
+  const lines = [tag('TY', written ?? RIS_TYPES[p.type ?? 'misc'] ?? 'GEN')];
+  // `ID` is a tag of the 2001 spec: a record with one and no year makes citation-js read it by
+  // that spec, where AB is a note. So the key goes in ID only beside PY and within the spec's 20
+  // characters; otherwise in a note that lit reads back.
+  const idFits = p.year !== null && p.key.length <= 20;
+  if (idFits) lines.push(tag('ID', p.key));
   if (p.title) lines.push(tag('TI', p.title));
   for (const a of p.authorList) lines.push(tag('AU', risName(a)));
   for (const a of p.editors) lines.push(tag('ED', risName(a)));
@@ -45,6 +50,7 @@ function record(p: Paper): string {
   // RIS has no arXiv tag; the accession number carries it, as Zotero reads it.
   if (p.arxiv) lines.push(tag('AN', `arXiv:${p.arxiv}`));
   for (const n of litNotes(p, { truncated: true })) lines.push(tag('N1', `${n}.`));
+  if (!idFits) lines.push(tag('N1', `Citation key: ${p.key}`));
   if (p.note) lines.push(tag('N1', p.note));
   for (const [t, values] of Object.entries(p.extra.ris ?? {})) if (t !== 'TY' && /^[A-Z][A-Z0-9]$/.test(t)) for (const v of values) lines.push(tag(t, v));
   lines.push('ER  - ');

@@ -11,6 +11,13 @@ const MARKS: { re: RegExp; apply(e: RawEntry, m: RegExpExecArray): void }[] = [
       if (e.date) e.date.inferred = true;
     },
   },
+  // lit's RIS export names the key here when an ID tag would not do (no year, or too long).
+  {
+    re: /citation key: (\S+?)\.?$/i,
+    apply: (e, m) => {
+      e.key ??= m[1]!;
+    },
+  },
   // Written for untitled papers so a style has something to print; the abstract says it already.
   { re: /title unknown; abstract begins: .*?…\.?/i, apply: () => undefined },
 ];
