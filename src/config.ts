@@ -77,6 +77,9 @@ export async function loadConfig(file: string, formats: string[], memoDir?: stri
   return cfg;
 }
 
+/** The placeholders a key scheme may hold (src/keys.ts fills them). */
+const KEY_PLACEHOLDERS = ['auth', 'year', 'title', 'title2', 'title3'];
+
 // Bump when what parseConfig returns changes shape.
 const CONFIG_MEMO_VERSION = 1;
 
@@ -129,10 +132,14 @@ function parseConfig(file: string, text: string, formats: string[]): Config {
         if (typeof value !== 'string' || !formats.includes(value)) fail(`"format" must be one of ${formats.join(', ')}`, where(key));
         cfg.format = value as string;
         break;
-      case 'key-scheme':
+      case 'key-scheme': {
         if (typeof value !== 'string' || !/\{(auth|year|title)/.test(value)) bad();
+        // A typo (`{author}`) would otherwise be kept as literal text in every key (D17).
+        const unknown = [...(value as string).matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((n) => !KEY_PLACEHOLDERS.includes(n));
+        if (unknown.length) fail(`"key-scheme": unknown placeholder {${unknown[0]}} (known: ${KEY_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')})`, where(key));
         cfg.keyScheme = value as string;
         break;
+      }
     }
   }
   return cfg;

@@ -50,6 +50,15 @@ describe('lit dupes', () => {
 });
 
 describe('lit search', () => {
+  it('takes a leading -word as an exclusion, not an unknown option (D11)', () => {
+    const r = lit(['search', '-vision', '--all', '--json']);
+    expect(r.status).toBe(0);
+    const titles = json(r.stdout).map((p) => String(p.title));
+    expect(titles.length).toBeGreaterThan(100);
+    expect(titles.some((t) => /vision/i.test(t))).toBe(false);
+    // Known short flags together are still flags.
+    expect(lit(['search', '-aq', 'pruning']).stdout.trim().split('\n').length).toBeGreaterThan(10);
+  });
   it('keeps the listing\'s score and gives its own ranking as relevance (D8)', () => {
     const listed = json(lit(['list', '--json']).stdout).find((p) => p.key === 'yang2026alphaq')!;
     const hit = json(lit(['search', 'AlphaQ', '--json']).stdout)[0]!;

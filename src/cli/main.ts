@@ -220,10 +220,28 @@ Examples:
 }
 
 /** Runs lit with these arguments; returns the exit status instead of exiting. */
+/**
+ * `lit search -vision`: a word after a one-dash that is no set of lit's short options is a
+ * query term (an exclusion), not an unknown option (D11); it goes after `--`, which ends the
+ * options. `-aq` (two known short flags) stays options.
+ */
+export function queryWords(argv: string[]): string[] {
+  const cmd = argv.findIndex((a) => QUERY_COMMANDS.has(a));
+  if (cmd < 0 || argv.includes('--')) return argv;
+  const rest = argv.slice(cmd + 1);
+  const words = rest.filter((a, i) => /^-[^-]{2,}/.test(a) && ![...a.slice(1)].every((c) => SHORT_FLAGS.includes(c)) && !TAKES_VALUE.has(rest[i - 1] ?? ''));
+  if (!words.length) return argv;
+  return [...argv.slice(0, cmd + 1), ...rest.filter((a) => !words.includes(a)), '--', ...words];
+}
+const QUERY_COMMANDS = new Set(['search', 'export']);
+// Short flags of lit and its query commands; -n, -f, -s and -o take a value.
+const SHORT_FLAGS = 'naqhVfso';
+const TAKES_VALUE = new Set(['-n', '--limit', '-f', '--format', '-s', '--source', '-o', '--output', '--cache-dir', '--config', '--aux', '--cited']);
+
 export async function main(argv: string[]): Promise<number> {
   const p = program();
   try {
-    await p.parseAsync(argv, { from: 'user' });
+    await p.parseAsync(queryWords(argv), { from: 'user' });
     await flushStdout();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
