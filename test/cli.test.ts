@@ -50,6 +50,16 @@ describe('lit dupes', () => {
 });
 
 describe('lit search', () => {
+  it('says on stderr when the limit leaves hits out, and not in --all or -q (D6)', () => {
+    const r = lit(['search', 'pruning']);
+    expect(r.stdout.trim().split('\n')).toHaveLength(10);
+    const all = lit(['search', 'pruning', '--all']);
+    const n = all.stdout.trim().split('\n').length;
+    expect(n).toBeGreaterThan(10);
+    expect(r.stderr).toBe(`lit: 10 of ${n} shown; --all for every one, --limit N for more\n`);
+    expect(all.stderr).toBe('');
+    expect(lit(['-q', 'search', 'pruning']).stderr).toBe('');
+  });
   it('takes a leading -word as an exclusion, not an unknown option (D11)', () => {
     const r = lit(['search', '-vision', '--all', '--json']);
     expect(r.status).toBe(0);
@@ -208,11 +218,11 @@ describe('the cache', () => {
     lit(['index'], { cacheDir });
     const f = path.join(cacheDir, cacheFiles(cacheDir)[0]!);
     truncateSync(f, Math.floor(statSync(f).size / 2));
-    const r = lit(['search', 'pruning'], { cacheDir });
+    const r = lit(['search', 'pruning', '--all'], { cacheDir });
     expect(r.status).toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/cache was unusable.*rebuilt/);
-    expect(lit(['search', 'pruning'], { cacheDir }).stderr).toBe('');
+    expect(lit(['search', 'pruning', '--all'], { cacheDir }).stderr).toBe('');
   });
   it('rebuilds a corrupted or foreign cache', () => {
     const cacheDir = tempDir();

@@ -23,10 +23,14 @@ export function limitOf(ctx: Context, opts: ListOptions): number {
   return n;
 }
 
-/** Prints hits in the chosen format. */
+/** Prints hits in the chosen format; says on stderr when the limit left some out (D6). */
 export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], opts: ListOptions, highlight: string[]): Promise<void> {
-  const rows = hits.slice(0, limitOf(ctx, opts)).map((h) => ({ paper: searcher.paper(h.sid), score: h.score }));
+  const limit = limitOf(ctx, opts);
+  const rows = hits.slice(0, limit).map((h) => ({ paper: searcher.paper(h.sid), score: h.score }));
   out(await render(rows, chooseFormat(ctx, opts), ctx, highlight));
+  // `rg` and `gh` never cut a list short without a word: a pipeline that exports the hits
+  // would otherwise export ten of them and say nothing.
+  if (hits.length > rows.length && !ctx.quiet) err(`lit: ${rows.length} of ${hits.length} shown; --all for every one, --limit N for more`);
 }
 
 export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean }): Promise<number> {
