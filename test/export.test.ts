@@ -212,3 +212,16 @@ describe('ris export', () => {
     expect(keys).toEqual((JSON.parse(lit(['list', '--json']).stdout) as { key: string }[]).map((p) => p.key));
   });
 });
+
+describe('csl-json names', () => {
+  it('gives particles as non-dropping-particle, suffixes as suffix and organisations as literal', () => {
+    const fixture = path.join(FIXTURES, 'bibtex', 'names with particles, suffixes, corporate authors and others.bib');
+    const [item] = JSON.parse(lit(['-s', fixture, 'export', '-f', 'csl-json']).stdout) as { author: Record<string, string>[] }[];
+    expect(item!.author.slice(0, 4)).toEqual([
+      { family: 'Maaten', 'non-dropping-particle': 'van der', given: 'Laurens' },
+      { family: 'Beethoven', 'non-dropping-particle': 'van', given: 'Ludwig' },
+      { family: 'King', given: 'Martin Luther', suffix: 'Jr.' },
+      { literal: 'Google DeepMind' },
+    ]);
+  });
+});

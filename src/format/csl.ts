@@ -2,7 +2,7 @@
 import type { Author, Paper } from '../model.js';
 import { litNotes } from './notes.js';
 
-type CslName = { family: string; given?: string; suffix?: string } | { literal: string };
+type CslName = { family: string; given?: string; suffix?: string; 'non-dropping-particle'?: string } | { literal: string };
 
 interface CslItem {
   id: string;
@@ -36,7 +36,14 @@ const CSL_TYPES: Record<string, string> = {
 
 function cslName(a: Author): CslName {
   if (!a.given && !a.suffix) return { literal: a.family };
-  return { family: a.family, ...(a.given ? { given: a.given } : {}), ...(a.suffix ? { suffix: a.suffix } : {}) };
+  // `van der Maaten`: CSL sorts and prints the particle apart from the name itself.
+  const particle = /^((?:\p{Ll}[\p{Ll}'’]*\s+)+)(\p{Lu}.*)$/u.exec(a.family);
+  return {
+    family: particle ? particle[2]! : a.family,
+    ...(particle ? { 'non-dropping-particle': particle[1]!.trim() } : {}),
+    ...(a.given ? { given: a.given } : {}),
+    ...(a.suffix ? { suffix: a.suffix } : {}),
+  };
 }
 
 /** One paper as a CSL item; the citation key is its id, as pandoc expects. */
