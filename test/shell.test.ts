@@ -58,6 +58,20 @@ describe('pipelines', () => {
 });
 
 describe('on a terminal', () => {
+  itWithTool('script', 'fits the table to the terminal and never cuts a key (D1)', () => {
+    const keys = lit(['list', '--format', 'ids']).stdout.trim().split('\n');
+    for (const cols of [80, 100]) {
+      const screen = spawnSync('script', ['-qec', `stty cols ${cols}; "${process.execPath}" "${BIN}" list`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '1', FORCE_COLOR: '' },
+      }).stdout;
+      const lines = screen.split(/\r?\n/).filter(Boolean);
+      expect(lines.length).toBeGreaterThan(195);
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(cols);
+      const cells = new Set(lines.map((l) => l.split('│').at(-2)?.trim()));
+      for (const k of keys) expect(cells.has(k)).toBe(true);
+    }
+  });
   itWithTool('script', 'search prints a table with the query highlighted', () => {
     const out = onTerminal('search pruning');
     expect(out).toMatch(/┌─+┬/);

@@ -52,8 +52,10 @@ function tsvLine(r: Row, mark: (s: string) => string): string {
   return cells.join('\t');
 }
 
+/** At most `width` characters, an ellipsis marking a cut; never half of a character (an emoji's surrogate pair). */
 function cut(s: string, width: number): string {
-  return s.length <= width ? s : `${s.slice(0, Math.max(0, width - 1))}…`;
+  const chars = [...s];
+  return chars.length <= width ? s : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
 /** Renders rows in a format; export formats are loaded only when asked for. */
@@ -86,24 +88,45 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
 async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<string> {
   const [{ default: Table }, chalk] = await Promise.all([import('cli-table3'), loadChalk(ctx)]);
   const ranked = rows.some((r) => r.score !== undefined);
-  const author = (p: Paper) => cut(visible(firstAuthor(p)), 22);
-  const keyW = Math.min(24, maxOf(rows.map((r) => r.paper.key.length), 3));
-  const authW = maxOf(rows.map((r) => author(r.paper).length), 6);
-  const rankW = ranked ? String(rows.length).length + 2 : 0;
-  // Borders and padding take 3 columns per cell plus one.
-  const fixed = rankW + 6 + keyW + 2 + authW + 2 + (ranked ? 4 : 3) * 3 + 1;
-  const titleW = Math.max(20, ctx.term.width - fixed);
+  const titles = rows.map((r) => (r.paper.title === null ? '(untitled)' : visible(r.paper.title)));
+  const authors = rows.map((r) => visible(firstAuthor(r.paper)));
+  // The table fits the terminal (D1): the key, the column to copy into \cite{}, is never cut;
+  // the author column gives way first, then goes; the title takes what is left, and no more
+  // than its longest title needs.
+  const keyW = maxOf(rows.map((r) => r.paper.key.length), 3);
+  const rankW = ranked ? String(rows.length).length : 0;
+  const fixedCols = 2 + (ranked ? 1 : 0); // year and key, and the rank
+  const room = (authW: number, withAuthor: boolean) => {
+    const cols = fixedCols + 1 + (withAuthor ? 1 : 0);
+    // Each cell has a space of padding either side; the borders add one column each and one.
+    return ctx.term.width - (cols + 1) - 2 * cols - rankW - 4 - keyW - (withAuthor ? authW : 0);
+  };
+  let authW = Math.min(22, maxOf(authors.map((a) => [...a].length), 6));
+  let titleW = room(authW, true);
+  if (titleW < 24) {
+    authW = Math.max(10, authW - (24 - titleW));
+    titleW = room(authW, true);
+  }
+  const withAuthor = titleW >= 20;
+  if (!withAuthor) titleW = room(0, false);
+  titleW = Math.max(10, Math.min(titleW, maxOf(titles.map((t) => [...t].length), 5)));
   const mark = highlighter(chalk, highlight);
-  const head = [...(ranked ? ['#'] : []), 'year', 'title', 'first author', 'key'];
+  const head = [...(ranked ? ['#'] : []), 'year', 'title', ...(withAuthor ? ['first author'] : []), 'key'];
   const t = new Table({
     head: chalk ? head.map((h) => chalk.bold(h)) : head,
     style: { head: [], border: [], compact: true },
-    colWidths: [...(ranked ? [rankW + 2] : []), 6, titleW + 2, authW + 2, keyW + 2],
+    colWidths: [...(ranked ? [rankW + 2] : []), 6, titleW + 2, ...(withAuthor ? [authW + 2] : []), keyW + 2],
     wordWrap: false,
   });
   rows.forEach((r, i) => {
-    const title = r.paper.title === null ? '(untitled)' : cut(visible(r.paper.title), titleW);
-    t.push([...(ranked ? [String(i + 1)] : []), String(r.paper.year ?? ''), chalk && r.paper.title === null ? chalk.dim(title) : mark(title), author(r.paper), r.paper.key]);
+    const title = cut(titles[i]!, titleW);
+    t.push([
+      ...(ranked ? [String(i + 1)] : []),
+      String(r.paper.year ?? ''),
+      chalk && r.paper.title === null ? chalk.dim(title) : mark(title),
+      ...(withAuthor ? [cut(authors[i]!, authW)] : []),
+      r.paper.key,
+    ]);
   });
   return `${t.toString()}\n`;
 }
