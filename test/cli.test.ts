@@ -172,7 +172,17 @@ describe('lit show', () => {
     const r = lit(['show', 'sparse']);
     expect(r.status).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/matches \d+ papers about equally/);
+    expect(r.stderr).toMatch(/"sparse" matches \d+ papers(, the best 10)?; name one by its key:\n {2}\S+\t/);
+  });
+  it.each(['language models', 'sparsity', 'pruning'])('does not pick one of many titles for %j (D9)', (words) => {
+    const r = lit(['show', words]);
+    expect(r.status).toBe(3);
+    const listed = r.stderr.trim().split('\n').slice(1);
+    expect(listed.length).toBeGreaterThan(1);
+    expect(listed.length).toBeLessThanOrEqual(10);
+  });
+  it('still names the paper a phrase clearly means', () => {
+    expect(JSON.parse(lit(['show', 'curse of depth', '--json']).stdout).key).toBe('sun2025curse');
   });
   it('exits 1 when nothing matches', () => expect(lit(['show', 'zzzqqq']).status).toBe(1));
 });

@@ -4,8 +4,8 @@ import type { Searcher } from '../../search/searcher.js';
 import { err } from '../output.js';
 import { firstAuthor } from '../render.js';
 
-// Two titles scoring within this ratio match "about equally": listing beats guessing.
-const AMBIGUOUS = 0.9;
+// A title must score this much above the next for the words to name it: listing beats guessing.
+const CLEAR_LEAD = 1.3;
 // Shorter hex runs are words as often as ids (`cafe`, `2024`); six digits name one paper in millions.
 const ID_PREFIX_MIN = 6;
 
@@ -68,9 +68,12 @@ export function resolvePapers(searcher: Searcher, words: string[]): number[] {
   const hits = searcher.titleMatches(text);
   const [top, second] = hits;
   if (!top) throw new LitError('no-match', `no paper has the id, key or title words ${JSON.stringify(text)}`, EXIT.noMatch);
-  if (second && second.score >= top.score * AMBIGUOUS) {
-    const close = hits.filter((h) => h.score >= top.score * AMBIGUOUS);
-    throw new LitError('ambiguous', `${JSON.stringify(text)} matches ${close.length} papers about equally; name one by its key:\n${candidates(searcher, close.map((h) => h.sid))}`, EXIT.ambiguous);
+  // Words name one paper only when they name it clearly (D9): one word that several titles hold
+  // (`sparsity`) never does, and a phrase must put one title well ahead of the next.
+  const oneWord = !/\s/.test(text);
+  if (second && (oneWord || second.score * CLEAR_LEAD > top.score)) {
+    const shown = hits.length > 10 ? ', the best 10' : '';
+    throw new LitError('ambiguous', `${JSON.stringify(text)} matches ${hits.length} papers${shown}; name one by its key:\n${candidates(searcher, hits.map((h) => h.sid))}`, EXIT.ambiguous);
   }
   return [top.sid];
 }
