@@ -117,7 +117,9 @@ Query syntax:
   category:LG  org:google  title:sparse  abstract:moe
   key:sun2025curse      that paper (a key or alias; several key: or id: select them all)
   id:3d4c6b             papers whose id starts so   -key:sun2025curse leaves it out
-  -word  -"a phrase"    leave out papers with it (quote the query so the shell passes it whole)
+  -word  -"a phrase"    leave out papers with it; -author:liu leaves out a field's matches
+  An unknown field (foo:bar), a field with no value (year:) or an unclosed quote is an error:
+  quote text that holds a colon ("SoS1: O1"). One year: per query.
 
 Examples:
   lit search pruning

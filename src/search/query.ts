@@ -16,6 +16,8 @@ export interface Query {
   fields: FieldTerm[];
   /** Words or phrases whose papers are left out. */
   exclude: string[];
+  /** Field terms whose papers are left out (`-author:liu`). */
+  excludeFields: FieldTerm[];
   year: { from: number; to: number } | null;
   /** `key:` (a key or alias, exactly) and `id:` (an id or its first digits): several select all of them. */
   names: NameTerm[];
@@ -39,6 +41,8 @@ const FIELD_NAMES: Record<string, Field> = {
   organization: 'organisation',
 };
 
+const EXAMPLE: Record<string, string> = { year: 'year:2024 or year:2023..2025', author: 'author:liu', key: 'key:sun2025curse', id: 'id:3d4c6b' };
+
 /** The field names a query may use, for help and completion. */
 export const QUERY_FIELDS = ['author', 'title', 'abstract', 'category', 'org', 'year', 'key', 'id'];
 
@@ -53,25 +57,43 @@ function parseYear(v: string): { from: number; to: number } {
 
 /** Parses the words of a query as typed (the shell has already split them). */
 export function parseQuery(input: string): Query {
-  const q: Query = { words: [], phrases: [], fields: [], exclude: [], year: null, names: [] };
+  const q: Query = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [] };
   // -? then field: then a quoted or bare value, or a quoted phrase, or a bare word.
   const re = /(-)?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g;
+  // An unbalanced quote would swallow the rest of the query into a phrase: say where it is.
+  const quotes = [...input.matchAll(/"/g)].map((m) => m.index!);
+  if (quotes.length % 2 === 1) {
+    const at = quotes[quotes.length - 1]!;
+    throw new LitError('bad-query', `the quote at character ${at + 1} is never closed: ${input.slice(Math.max(0, at - 10), at + 20)}\n${' '.repeat(Math.min(at, 10) + 0)}^ (close it, or leave it out)`, EXIT.usage);
+  }
+  let years = 0;
   for (const m of input.matchAll(re)) {
-    const [, neg, rawField, quoted, bare] = m;
+    const [, neg, , quoted, bare] = m;
+    let rawField = m[2];
+    // `author:` with nothing after it: the regex took it for a bare word.
+    const empty = !rawField && bare ? /^([A-Za-z]+):$/.exec(bare) : null;
+    if (empty) rawField = empty[1];
     let field = rawField?.toLowerCase();
-    let value = quoted ?? bare ?? '';
-    // `SoS1:` or `http:` are words, not fields: only known names make a field.
+    let value = empty ? '' : (quoted ?? bare ?? '');
     if (field && !(field in FIELD_NAMES) && field !== 'year' && field !== 'key' && field !== 'id') {
-      value = `${rawField}:${value}`;
-      field = undefined;
+      // `http://…` is a link, a word like any other; `foo:bar` is a field lit does not have.
+      if (value.startsWith('//')) {
+        value = `${rawField}:${value}`;
+        field = undefined;
+      } else {
+        throw new LitError('bad-query', `${rawField}: is not a field (known: ${QUERY_FIELDS.map((f) => `${f}:`).join(' ')}); to search for "${rawField}:${value}" as text, quote it`, EXIT.usage);
+      }
     }
+    if (field && !value.trim()) throw new LitError('bad-query', `${rawField}: needs a value, as in ${EXAMPLE[field] ?? `${field}:word`}`, EXIT.usage);
     if (!value.trim()) continue;
+    if (field === 'year' && ++years > 1) throw new LitError('bad-query', 'give one year: (a year, or a range such as year:2023..2025), not two', EXIT.usage);
     if (field === 'key' || field === 'id') {
       q.names.push({ field, value: field === 'id' ? value.toLowerCase() : value, negate: Boolean(neg) });
     } else if (field === 'year') {
       if (neg) throw new LitError('bad-query', `-year:${value}: a year cannot be excluded; use a range such as year:..2022`, EXIT.usage);
       q.year = parseYear(value);
-    } else if (neg) q.exclude.push(value);
+    } else if (neg && field) q.excludeFields.push({ field: FIELD_NAMES[field]!, value });
+    else if (neg) q.exclude.push(value);
     else if (field) q.fields.push({ field: FIELD_NAMES[field]!, value });
     else if (quoted !== undefined) q.phrases.push(value);
     else q.words.push(value);
@@ -81,5 +103,5 @@ export function parseQuery(input: string): Query {
 
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: Query): boolean {
-  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.names.length;
+  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.excludeFields.length && !q.names.length;
 }

@@ -253,8 +253,9 @@ export class Searcher {
     for (const w of q.words) for (const t of terms(w)) pushAll(needed, this.expand(t, true, fuzzy));
     for (const f of q.fields) for (const t of terms(f.value)) pushAll(needed, this.expand(t, !wholeWordField(f.field), fuzzy));
     for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
+    for (const f of q.excludeFields) for (const t of terms(f.value)) pushAll(needed, this.expand(t, !wholeWordField(f.field), false));
     // A query of field terms alone (`author:liu`) reads only those fields' postings.
-    const fieldsOnly = !q.words.length && !q.phrases.length && !q.exclude.length && q.fields.length ? [...new Set(q.fields.map((f) => f.field))] : undefined;
+    const fieldsOnly = !q.words.length && !q.phrases.length && !q.exclude.length && q.fields.length ? [...new Set([...q.fields, ...q.excludeFields].map((f) => f.field))] : undefined;
     const ms = this.partialIndex(needed, fieldsOnly);
     const base: SearchOptions = {
       boost: BOOST,
@@ -333,6 +334,10 @@ export class Searcher {
         const y = this.year(h.sid);
         return y !== null && y >= from && y <= to;
       });
+    }
+    for (const f of q.excludeFields) {
+      const m = run(f.value, { fields: [f.field], ...(wholeWordField(f.field) ? { prefix: false } : {}) });
+      hits = hits.filter((h) => !m.has(h.sid));
     }
     for (const ex of q.exclude) {
       const m = run(ex, { prefix: false, fuzzy: false });

@@ -28,7 +28,8 @@ async function full(paper: Paper, ctx: Context): Promise<string> {
   const bold = (s: string) => (chalk ? chalk.bold(s) : s);
   const dim = (s: string) => (chalk ? chalk.dim(s) : s);
   const width = Math.min(ctx.term.tty ? ctx.term.width : 80, 100);
-  const label = (s: string) => bold(s.padEnd(12));
+  // One column wider than the longest label (`organisation`), so no value touches its label (D15).
+  const label = (s: string) => bold(s.padEnd(13));
   const authors = p.authors.length
     ? `${p.authors.join(', ')}${p.authorsTruncated ? ' et al.' : ''}${p.authorCount && p.authorCount > p.authors.length ? ` (${p.authorCount} authors)` : ''}`
     : p.authorCount

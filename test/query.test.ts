@@ -1,0 +1,38 @@
+// The query language's edges: errors that say what is wrong, and exclusions of any field.
+import { describe, expect, it } from 'vitest';
+import { parseQuery } from '../src/search/query.js';
+import { lit } from './helpers.js';
+
+describe('query errors (D10)', () => {
+  it.each([
+    ['foo:bar', /foo: is not a field \(known: author: title: abstract: category: org: year: key: id:\); to search for "foo:bar" as text, quote it/],
+    ['year:', /year: needs a value, as in year:2024 or year:2023\.\.2025/],
+    ['author:', /author: needs a value, as in author:liu/],
+    ['pruning year:2023 year:2024', /give one year: .*not two/],
+    ['"unbalanced quote', /the quote at character 1 is never closed/],
+    ['pruning "large language', /the quote at character 9 is never closed/],
+  ])('%j is an error that says why', (q, message) => expect(() => parseQuery(q)).toThrow(message));
+
+  it.each([
+    ['SoS1: reasoning', { words: ['SoS1:', 'reasoning'] }],
+    ['"foo:bar"', { phrases: ['foo:bar'] }],
+    ['see http://github.com/x', { words: ['see', 'http://github.com/x'] }],
+    ['-author:liu pruning', { words: ['pruning'], excludeFields: [{ field: 'authors', value: 'liu' }] }],
+  ])('%j parses as text where it is text', (q, want) => expect(parseQuery(q)).toMatchObject(want));
+
+  it('exits 2 from the command line, naming the field', () => {
+    const r = lit(['search', 'foo:bar']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lit: foo: is not a field/);
+  });
+});
+
+describe('excluded fields', () => {
+  it('-author:liu leaves out the papers with an author named Liu, and only those', () => {
+    const all = JSON.parse(lit(['search', 'pruning', '--all', '--json']).stdout) as { key: string; authors: string[] }[];
+    const without = JSON.parse(lit(['search', 'pruning -author:liu', '--all', '--json']).stdout) as { key: string; authors: string[] }[];
+    const liu = all.filter((p) => p.authors.some((a) => /\bLiu$/.test(a)));
+    expect(liu.length).toBeGreaterThan(0);
+    expect(without.map((p) => p.key).sort()).toEqual(all.filter((p) => !liu.includes(p)).map((p) => p.key).sort());
+  });
+});
