@@ -36,3 +36,32 @@ describe('excluded fields', () => {
     expect(without.map((p) => p.key).sort()).toEqual(all.filter((p) => !liu.includes(p)).map((p) => p.key).sort());
   });
 });
+
+describe('OR, | and parentheses (D10)', () => {
+  const keys = (q: string) => new Set(lit(['search', q, '--all', '--format', 'ids']).stdout.trim().split('\n').filter(Boolean));
+  it('OR and | give the papers of either side', () => {
+    const a = keys('pruning');
+    const b = keys('quantization');
+    const either = keys('pruning OR quantization');
+    expect(either).toEqual(new Set([...a, ...b]));
+    expect(keys('pruning | quantization')).toEqual(either);
+    expect(keys('(pruning|quantization)')).toEqual(either);
+    expect(either.size).toBeGreaterThan(a.size);
+  });
+  it('-( … ) leaves out what the group matches', () => {
+    const pruning = keys('pruning');
+    const out = new Set([...keys('vision'), ...keys('speech')]);
+    expect(keys('pruning -(vision OR speech)')).toEqual(new Set([...pruning].filter((k) => !out.has(k))));
+  });
+  it.each([
+    ['(pruning', /a \( that is never closed at character 1/],
+    ['pruning OR', /OR with nothing after it/],
+    ['OR pruning', /OR with nothing before it/],
+    ['a ) b', /a \) with no \( before it at character 3/],
+    ['(a | ) b', /an empty side of OR/],
+  ])('%j is an error pointing at where', (q, message) => {
+    const r = lit(['search', q]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

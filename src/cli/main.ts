@@ -112,6 +112,8 @@ ${EXIT_HELP}`,
       `
 Query syntax:
   pruning sparse        papers with both words first, then papers with either
+  pruning OR quantization   either (also |); AND binds closer: a b OR c is (a b) OR c
+  (pruning | quantization) llm   groups; -(vision OR speech) leaves a group's papers out
   "curse of depth"      the phrase as written (case and accents aside)
   author:liu            an author named Liu       year:2024  year:2023..2025
   category:LG  org:google  title:sparse  abstract:moe

@@ -8,7 +8,7 @@ import { auxCitations, markdownCitations, type Cited } from '../../cited.js';
 import { EXIT, LitError } from '../../errors.js';
 import { formatPapers } from '../../format/index.js';
 import type { Paper, Warning } from '../../model.js';
-import { isEmptyQuery, parseQuery } from '../../search/query.js';
+import { searchText } from '../../search/boolean.js';
 import type { Searcher } from '../../search/searcher.js';
 import { finish, open, type Context } from '../context.js';
 import { err, formatWarning, out, reportWarnings } from '../output.js';
@@ -161,9 +161,7 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
     const named = resolveNames(s, args);
     if (named) papers = named.map((sid) => s.paper(sid));
     else {
-      const query = parseQuery(args.join(' '));
-      if (isEmptyQuery(query)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
-      papers = s.search(query).map((h) => s.paper(h.sid));
+      papers = searchText(s, args.join(' ')).map((h) => s.paper(h.sid));
     }
     if (!papers.length) {
       err(`lit: no match for ${JSON.stringify(args.join(' '))}`);

@@ -1,6 +1,6 @@
 // `lit search`: ranked results, grep-like exit status.
 import { EXIT, LitError } from '../../errors.js';
-import { isEmptyQuery, parseQuery } from '../../search/query.js';
+import { checkText, searchText } from '../../search/boolean.js';
 import type { Hit, Searcher } from '../../search/searcher.js';
 import { finish, open, type Context } from '../context.js';
 import { err, out } from '../output.js';
@@ -35,11 +35,10 @@ export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], o
 
 export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean }): Promise<number> {
   const text = args.join(' ');
-  const query = parseQuery(text);
-  if (isEmptyQuery(query)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
+  const query = checkText(text);
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const hits = lib.searcher.search(query, { fuzzy: opts.fuzzy });
+  const hits = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
   if (!hits.length) {
     const hint = lib.searcher.suggest(query);
     err(`lit: no match for ${JSON.stringify(text)}${hint ? `; did you mean: ${hint}` : ''}`);
