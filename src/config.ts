@@ -137,6 +137,8 @@ function parseConfig(file: string, text: string, formats: string[]): Config {
         // A typo (`{author}`) would otherwise be kept as literal text in every key (D17).
         const unknown = [...(value as string).matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((n) => !KEY_PLACEHOLDERS.includes(n));
         if (unknown.length) fail(`"key-scheme": unknown placeholder {${unknown[0]}} (known: ${KEY_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')})`, where(key));
+        // pandoc ends a citation key at trailing punctuation: `@doe2020:` cites doe2020.
+        if (/[^A-Za-z0-9_}]$/.test(value as string) || /^[^A-Za-z0-9_{]/.test(value as string)) fail('"key-scheme" must start and end with a letter, a digit, _ or a placeholder: pandoc cannot cite a key that ends in punctuation', where(key));
         cfg.keyScheme = value as string;
         break;
       }

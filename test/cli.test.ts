@@ -38,6 +38,17 @@ describe('lit list', () => {
   });
 });
 
+describe('output flags', () => {
+  it.each([
+    [['list', '--json', '--jsonl'], '--json and --jsonl'],
+    [['search', 'pruning', '--json', '--format', 'csv'], '--json and --format csv'],
+  ])('%j is an error, not a silent choice', (args, which) => {
+    const r = lit(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`lit: ${which} ask for two outputs; give one\n`);
+  });
+});
+
 describe('lit dupes', () => {
   it('lists each merged paper with its entries and reasons', () => {
     const groups = json(lit(['dupes', '--json']).stdout) as { entries: unknown[]; reasons: { kind: string }[] }[];
@@ -56,7 +67,7 @@ describe('lit search', () => {
     const all = lit(['search', 'pruning', '--all']);
     const n = all.stdout.trim().split('\n').length;
     expect(n).toBeGreaterThan(10);
-    expect(r.stderr).toBe(`lit: 10 of ${n} shown; --all for every one, --limit N for more\n`);
+    expect(r.stderr).toBe(`lit: showing 10 of ${n}; --all for every result\n`);
     expect(all.stderr).toBe('');
     expect(lit(['-q', 'search', 'pruning']).stderr).toBe('');
   });

@@ -204,6 +204,7 @@ describe('configuration', () => {
     ['limit: many\n', /lit\.config\.yaml:1: "limit" must be a whole number/],
     ['colour: blue\n', /lit\.config\.yaml:1: unknown setting "colour"/],
     ['sources: listings\nformat: docx\n', /lit\.config\.yaml:2: "format" must be one of/],
+    ['sources: listings\nkey-scheme: "{auth}{year}:"\n', /lit\.config\.yaml:2: "key-scheme" must start and end with a letter, a digit, _ or a placeholder/],
     ['sources: listings\nkey-scheme: "{author}{year}"\n', /lit\.config\.yaml:2: "key-scheme": unknown placeholder \{author\} \(known: \{auth\}, \{year\}, \{title\}, \{title2\}, \{title3\}\)/],
   ])('a bad value (%j) names the file and line and exits 2', (config, message) => {
     const r = lit(['list'], { cwd: project(config) });

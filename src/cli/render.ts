@@ -13,6 +13,9 @@ export interface Row {
 
 /** The format asked for: --json/--jsonl/--format, else the config's, else table on a terminal and tsv in a pipe. */
 export function chooseFormat(ctx: Context, opts: { json?: boolean; jsonl?: boolean; format?: string }): string {
+  // Two output flags at once is a mistake to name, not a choice to make silently.
+  const asked = [opts.json && '--json', opts.jsonl && '--jsonl', opts.format && `--format ${opts.format}`].filter(Boolean);
+  if (asked.length > 1) throw new LitError('bad-usage', `${asked.join(' and ')} ask for two outputs; give one`, EXIT.usage);
   if (opts.json) return 'json';
   if (opts.jsonl) return 'jsonl';
   const f = opts.format ?? ctx.config.format;

@@ -30,7 +30,7 @@ export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], o
   out(await render(rows, chooseFormat(ctx, opts), ctx, highlight));
   // `rg` and `gh` never cut a list short without a word: a pipeline that exports the hits
   // would otherwise export ten of them and say nothing.
-  if (hits.length > rows.length && !ctx.quiet) err(`lit: ${rows.length} of ${hits.length} shown; --all for every one, --limit N for more`);
+  if (hits.length > rows.length && !ctx.quiet) err(`lit: showing ${rows.length} of ${hits.length}; --all for every result`);
 }
 
 export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean }): Promise<number> {
