@@ -138,10 +138,28 @@ describe('lit search', () => {
     for (const p of ps) expect(p.categories).toContain('CV');
   });
   it('exits 1 with a suggestion when nothing matches', () => {
-    const r = lit(['search', 'sparsty']);
+    // Field values are taken as typed; plain words are respelled (below).
+    const r = lit(['search', 'title:sparsty']);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/did you mean: sparsity/);
+    expect(r.stderr).toMatch(/did you mean: title:sparsity/);
+  });
+  it.each([
+    ['learni', 'learning'],
+    ['scalin', 'scaling'],
+    ['optimizat', 'optimization'],
+    ['sparsty', 'sparsity'],
+  ])('takes %j, which matches nothing, for %j and says so', (typed, meant) => {
+    const r = lit(['search', typed, '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^lit: note: ${typed} → ${meant}$`, 'm'));
+    expect(json(r.stdout).length).toBeGreaterThan(0);
+  });
+  it('names a word that matches nothing at all and ranks the rest', () => {
+    const r = lit(['search', 'pruning zzzqqq', '--all', '--format', 'ids']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('lit: note: zzzqqq matches nothing\n');
+    expect(r.stdout).toBe(lit(['search', 'pruning', '--all', '--format', 'ids']).stdout);
   });
   it('--fuzzy tolerates typos', () => {
     const r = lit(['search', 'sparsty', '--fuzzy', '--json']);

@@ -104,15 +104,23 @@ function branches(node: Node): Branch[] {
   return out;
 }
 
+/** One plain query, its words that match nothing in the index respelled (unless --fuzzy does that for every word). */
+function plain(searcher: Searcher, q: Query, fuzzy: boolean, notes: string[]): Hit[] {
+  if (fuzzy) return searcher.search(q, { fuzzy });
+  const forgiven = searcher.forgive(q);
+  for (const n of forgiven.notes) if (!notes.includes(n)) notes.push(n);
+  return searcher.search(forgiven.query);
+}
+
 /** The papers a node matches, with the best score any of its branches gave each. */
-function run(searcher: Searcher, node: Node, fuzzy: boolean): Hit[] {
+function run(searcher: Searcher, node: Node, fuzzy: boolean, notes: string[]): Hit[] {
   const best = new Map<number, Hit>();
   for (const b of branches(node)) {
     const q = parseQuery(b.terms.join(' '));
     // A branch of exclusions alone is every paper but them, as a plain query is.
-    let hits = searcher.search(q, { fuzzy });
+    let hits = plain(searcher, q, fuzzy, notes);
     for (const n of b.not) {
-      const out = new Set(run(searcher, n, fuzzy).map((h) => h.sid));
+      const out = new Set(run(searcher, n, fuzzy, notes).map((h) => h.sid));
       hits = hits.filter((h) => !out.has(h.sid));
     }
     for (const h of hits) {
@@ -142,12 +150,17 @@ export function checkText(text: string): Query {
   );
 }
 
-/** Ranked hits for a query as typed: plain, or with OR, `|`, parentheses and `-( … )`. */
-export function searchText(searcher: Searcher, text: string, opts: { fuzzy?: boolean } = {}): Hit[] {
+/**
+ * Ranked hits for a query as typed: plain, or with OR, `|`, parentheses and `-( … )`; and notes
+ * on the words that matched nothing and what they were taken for (`scalin → scaling`).
+ */
+export function searchText(searcher: Searcher, text: string, opts: { fuzzy?: boolean } = {}): { hits: Hit[]; notes: string[] } {
+  const notes: string[] = [];
+  const fuzzy = Boolean(opts.fuzzy);
   if (!isBoolean(text)) {
     const q = parseQuery(text);
     if (isEmptyQuery(q)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
-    return searcher.search(q, opts);
+    return { hits: plain(searcher, q, fuzzy, notes), notes };
   }
-  return run(searcher, parse(text), Boolean(opts.fuzzy));
+  return { hits: run(searcher, parse(text), fuzzy, notes), notes };
 }

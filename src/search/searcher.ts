@@ -2,7 +2,7 @@
 import { pushAll } from '../arrays.js';
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { Paper } from '../model.js';
-import { titleKey } from '../text.js';
+import { foldAscii, titleKey } from '../text.js';
 import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
 import { fieldText, miniSearchOptions } from './indexer.js';
 import type { Query } from './query.js';
@@ -372,24 +372,77 @@ export class Searcher {
     return FIELDS.some((f) => ` ${titleKey(fieldText(p, f))} `.includes(` ${want} `));
   }
 
+  /** The vocabulary word closest to a term (one edit in four letters, two in more), commonest first. */
+  private closest(t: string): string | null {
+    const terms = this.vocab.terms.all();
+    let best: { t: string; d: number; df: number } | null = null;
+    const max = t.length <= 4 ? 1 : 2;
+    for (let i = 0; i < terms.length; i++) {
+      const d = boundedLevenshtein(t, terms[i]!, max);
+      if (d === Infinity) continue;
+      const df = this.vocab.df[i] ?? 0;
+      if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: terms[i]!, d, df };
+    }
+    return best ? (this.surface[best.t] ?? best.t) : null;
+  }
+
+  private get surface(): Surface {
+    return (this._surface ??= this.store.json<Surface>('surface'));
+  }
+
+  /** True when every term of a word is in the index, as itself or (from three letters) as a prefix. */
+  private known(word: string): boolean {
+    return tokenize(word)
+      .map(processTerm)
+      .every((t) => t === null || this.expand(t, true, false).some((x) => this.vocab.terms.at(lowerBound(this.vocab.terms, x)) === x));
+  }
+
+  /**
+   * What a word that matches nothing was meant to be: a word it begins as typed (`learni` →
+   * learning, which stems to `learn`), else the closest word by edit distance (`scalin` →
+   * scaling); null when there is none.
+   */
+  respell(word: string): string | null {
+    const typed = foldAscii(word).toLowerCase();
+    if (typed.length >= PREFIX_MIN) {
+      let best: { w: string; df: number } | null = null;
+      for (const [stem, w] of Object.entries(this.surface)) {
+        if (!w.startsWith(typed)) continue;
+        const i = lowerBound(this.vocab.terms, stem);
+        const df = this.vocab.terms.at(i) === stem ? this.vocab.df[i]! : 0;
+        if (!best || df > best.df) best = { w, df };
+      }
+      if (best) return best.w;
+    }
+    const t = processTerm(word);
+    return t ? this.closest(t) : null;
+  }
+
+  /**
+   * The query with each plain word that matches nothing in the index replaced by what it was
+   * meant to be (D14 "matching that forgives typing"), and notes saying what became what.
+   */
+  forgive(q: Query): { query: Query; notes: string[] } {
+    const notes: string[] = [];
+    const words = q.words.map((w) => {
+      if (this.known(w)) return w;
+      const r = this.respell(w);
+      notes.push(r ? `${w} → ${r}` : `${w} matches nothing`);
+      return r ?? w;
+    });
+    return { query: { ...q, words }, notes };
+  }
+
   /** Closest vocabulary words to the query's words that matched nothing, for "did you mean". */
   suggest(q: Query): string | null {
     let changed = false;
     const fix = (word: string): string => {
       const t = processTerm(word);
       if (!t || this.postings(t)) return word;
-      const terms = this.vocab.terms.all();
-      let best: { t: string; d: number; df: number } | null = null;
-      const max = t.length <= 4 ? 1 : 2;
-      for (let i = 0; i < terms.length; i++) {
-        const d = boundedLevenshtein(t, terms[i]!, max);
-        if (d === Infinity) continue;
-        const df = this.vocab.df[i] ?? 0;
-        if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: terms[i]!, d, df };
-      }
+      const best = this.closest(t);
       if (!best) return word;
       changed = true;
-      return (this._surface ??= this.store.json<Surface>('surface'))[best.t] ?? best.t;
+      return best;
     };
     const parts = [
       ...q.words.map((w) => w.split(/\s+/).map(fix).join(' ')),

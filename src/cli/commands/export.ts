@@ -161,7 +161,9 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
     const named = resolveNames(s, args);
     if (named) papers = named.map((sid) => s.paper(sid));
     else {
-      papers = searchText(s, args.join(' ')).map((h) => s.paper(h.sid));
+      const found = searchText(s, args.join(' '));
+      if (!ctx.quiet) for (const n of found.notes) err(`lit: note: ${n}`);
+      papers = found.hits.map((h) => s.paper(h.sid));
     }
     if (!papers.length) {
       err(`lit: no match for ${JSON.stringify(args.join(' '))}`);

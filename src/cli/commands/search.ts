@@ -38,7 +38,8 @@ export async function run(ctx: Context, args: string[], opts: ListOptions & { fu
   const query = checkText(text);
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const hits = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
+  const { hits, notes } = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
+  if (!ctx.quiet) for (const n of notes) err(`lit: note: ${n}`);
   if (!hits.length) {
     const hint = lib.searcher.suggest(query);
     err(`lit: no match for ${JSON.stringify(text)}${hint ? `; did you mean: ${hint}` : ''}`);
