@@ -32,6 +32,19 @@ describe('lit list', () => {
     const p = JSON.parse(lines[0]!);
     for (const k of ['id', 'key', 'title', 'authors', 'year', 'date', 'abstract', 'sources']) expect(p).toHaveProperty(k);
   });
+  it('takes --limit, --sort and --reverse, and says when it cut the list', () => {
+    const r = lit(['list', '-n', '3', '--sort', 'year']);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).toBe('lit: showing 3 of 195; leave out --limit for every paper\n');
+    const years = json(lit(['list', '--json', '--sort', 'year', '--reverse']).stdout).map((p) => p.date as string | null).filter(Boolean);
+    expect(years).toEqual([...years].sort());
+  });
+  it('sorts search hits by year with --sort, keeping every hit before the limit', () => {
+    const r = json(lit(['search', 'pruning', '--sort', 'year', '--all', '--json']).stdout);
+    const dates = r.map((p) => (p.date as string | null) ?? '');
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(r).toHaveLength(json(lit(['search', 'pruning', '--all', '--json']).stdout).length);
+  });
   it('sorts by year, newest first', () => {
     const years = json(lit(['list', '--json', '--sort', 'year']).stdout).map((p) => p.year as number | null).filter((y) => y !== null);
     expect(years).toEqual([...years].sort((a, b) => (b as number) - (a as number)));

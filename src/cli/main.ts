@@ -94,7 +94,9 @@ ${EXIT_HELP}`,
   outputOptions(p.command('list'))
     .description('every paper: a table on a terminal, tab-separated lines in a pipe')
     .addOption(new Option('--sort <field>', 'order by').choices(['year', 'title', 'key']))
-    .addHelpText('after', '\nExamples:\n  lit list\n  lit list --sort year | head\n  lit list --jsonl | jq -r .title\n  lit list | cut -f3')
+    .option('--reverse', 'the other way round')
+    .option('-n, --limit <n>', 'only the first n papers')
+    .addHelpText('after', '\nExamples:\n  lit list\n  lit list --sort year -n 10\n  lit list --sort year --reverse | head\n  lit list --jsonl | jq -r .title\n  lit list | cut -f3')
     .action(lazy(() => import('./commands/list.js')));
 
   p.command('dupes')
@@ -107,6 +109,8 @@ ${EXIT_HELP}`,
     .description('ranked search: words, "phrases", author:, title:, abstract:, category:, org:, year:, -exclude')
     .argument('<query...>', 'what to look for')
     .option('--fuzzy', 'tolerate typos')
+    .addOption(new Option('--sort <field>', 'order by (default: relevance)').choices(['relevance', 'year', 'title', 'key']))
+    .option('--reverse', 'the other way round')
     .addHelpText(
       'after',
       `

@@ -33,12 +33,21 @@ export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], o
   if (hits.length > rows.length && !ctx.quiet) err(`lit: showing ${rows.length} of ${hits.length}; --all for every result`);
 }
 
-export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean }): Promise<number> {
+export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean; sort?: string; reverse?: boolean }): Promise<number> {
   const text = args.join(' ');
   const query = checkText(text);
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const { hits, notes } = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
+  const found = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
+  const { notes } = found;
+  let hits = found.hits;
+  // Another order than relevance sorts every hit first, so the limit keeps the newest (say), not the best.
+  if (opts.sort && opts.sort !== 'relevance') {
+    const { SORTS } = await import('./list.js');
+    const by = SORTS[opts.sort]!;
+    hits = [...hits].sort((a, b) => by(lib.searcher.paper(a.sid), lib.searcher.paper(b.sid)));
+  }
+  if (opts.reverse) hits = [...hits].reverse();
   if (!ctx.quiet) for (const n of notes) err(`lit: note: ${n}`);
   if (!hits.length) {
     const hint = lib.searcher.suggest(query);
