@@ -58,6 +58,19 @@ describe('pipelines', () => {
 });
 
 describe('on a terminal', () => {
+  itWithTool('script', 'lit show wraps long fields at word boundaries on a terminal, and not in a pipe (D15)', () => {
+    const screen = spawnSync('script', ['-qec', `stty cols 60; "${process.execPath}" "${BIN}" show huang2025stablespam`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '1', FORCE_COLOR: '' },
+    }).stdout;
+    const lines = screen.split(/\r?\n/);
+    const at = lines.findIndex((l) => l.startsWith('authors      '));
+    expect(lines[at + 1]).toMatch(/^ {13}\S/);
+    for (const l of lines.filter((x) => !/https?:/.test(x))) expect(l.length).toBeLessThanOrEqual(60);
+    const piped = lit(['show', 'huang2025stablespam']).stdout.split('\n');
+    expect(piped.find((l) => l.startsWith('authors'))).toMatch(/Shiwei Liu$/);
+    expect(lit(['show', 'sun2025curse', '--format', 'tsv']).status).toBe(2);
+  });
   itWithTool('script', 'fits the table to the terminal and never cuts a key (D1)', () => {
     const keys = lit(['list', '--format', 'ids']).stdout.trim().split('\n');
     for (const cols of [80, 100]) {

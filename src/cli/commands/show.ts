@@ -1,5 +1,5 @@
 // `lit show`: one paper in full, with its sources and which fields each supplied.
-import { EXIT } from '../../errors.js';
+import { EXIT, LitError } from '../../errors.js';
 import { displayName, type Paper, type ProvenanceField } from '../../model.js';
 import { jsonSafe, visible } from '../../safe.js';
 import { finish, open, type Context } from '../context.js';
@@ -27,44 +27,50 @@ async function full(paper: Paper, ctx: Context): Promise<string> {
   const chalk = ctx.term.color ? (await import('chalk')).default : null;
   const bold = (s: string) => (chalk ? chalk.bold(s) : s);
   const dim = (s: string) => (chalk ? chalk.dim(s) : s);
-  const width = Math.min(ctx.term.tty ? ctx.term.width : 80, 100);
+  // Wrapped at word boundaries on a terminal only: a pipe gets each field on one line (D15).
+  const width = ctx.term.tty ? Math.min(ctx.term.width, 100) : Infinity;
   // One column wider than the longest label (`organisation`), so no value touches its label (D15).
   const label = (s: string) => bold(s.padEnd(13));
+  const field = (name: string, value: string) => `${label(name)}${wrap(value, width - 13).split('\n').join(`\n${' '.repeat(13)}`)}`;
   const authors = p.authors.length
     ? `${p.authors.join(', ')}${p.authorsTruncated ? ' et al.' : ''}${p.authorCount && p.authorCount > p.authors.length ? ` (${p.authorCount} authors)` : ''}`
     : p.authorCount
       ? `${p.authorCount} authors (names not listed)`
       : '(not listed)';
   const lines = [
-    bold(p.title ?? '(untitled)'),
+    bold(wrap(p.title ?? '(untitled)', width)),
     '',
     `${label('key')}${p.key}`,
-    ...(p.aliases.length ? [`${label('aliases')}${p.aliases.join(', ')}`] : []),
+    ...(p.aliases.length ? [field('aliases', p.aliases.join(', '))] : []),
     `${label('id')}${p.id}`,
-    `${label('authors')}${authors}`,
+    field('authors', authors),
     `${label('date')}${p.date ?? '(unknown)'}${p.dateInferred ? dim(' (year inferred from the listing)') : ''}`,
   ];
   if (p.type) lines.push(`${label('type')}${p.type}`);
-  if (p.venue) lines.push(`${label('venue')}${[p.venue, p.volume && `vol. ${p.volume}`, p.number && `no. ${p.number}`, p.pages && `pp. ${p.pages}`].filter(Boolean).join(', ')}`);
+  if (p.venue) lines.push(field('venue', [p.venue, p.volume && `vol. ${p.volume}`, p.number && `no. ${p.number}`, p.pages && `pp. ${p.pages}`].filter(Boolean).join(', ')));
   if (p.publisher) lines.push(`${label('publisher')}${p.publisher}`);
-  if (p.editors.length) lines.push(`${label('editors')}${p.editors.map(displayName).join(', ')}`);
+  if (p.editors.length) lines.push(field('editors', p.editors.map(displayName).join(', ')));
   if (p.doi) lines.push(`${label('doi')}${p.doi}`);
   if (p.arxiv) lines.push(`${label('arxiv')}${p.arxiv}${p.arxivClass ? ` [${p.arxivClass}]` : ''}`);
   if (p.url) lines.push(`${label('url')}${p.url}`);
-  if (p.categories.length) lines.push(`${label('categories')}${p.categories.join(', ')}`);
-  if (p.keywords.length) lines.push(`${label('keywords')}${p.keywords.join(', ')}`);
+  if (p.categories.length) lines.push(field('categories', p.categories.join(', ')));
+  if (p.keywords.length) lines.push(field('keywords', p.keywords.join(', ')));
   if (p.organisation) lines.push(`${label('organisation')}${p.organisation}`);
   if (p.upvotes !== null) lines.push(`${label('upvotes')}${p.upvotes}`);
   if (p.score !== null) lines.push(`${label('score')}${p.score}`);
   if (p.codeUrl) lines.push(`${label('code')}${p.codeUrl}`);
   else if (p.code) lines.push(`${label('code')}yes`);
-  if (p.note) lines.push(`${label('note')}${p.note}`);
+  if (p.note) lines.push(field('note', p.note));
   lines.push('', p.abstract ? wrap(p.abstract, width) : dim('(no abstract)'), '', bold('sources'));
   for (const s of p.sources) {
     const fields = (Object.entries(p.provenance) as [ProvenanceField, { file: string; line: number }][])
       .filter(([, r]) => r.file === s.file && r.line === s.line)
       .map(([f]) => f);
-    lines.push(`  ${s.file}:${s.line}  ${dim(`${s.layout}${fields.length ? `: ${fields.join(', ')}` : ''}`)}`);
+    const what = `${s.layout}${fields.length ? `: ${fields.join(', ')}` : ''}`;
+    const where = `  ${s.file}:${s.line}`;
+    // Too wide for the terminal: what the source gave goes under it, wrapped.
+    if (where.length + 2 + what.length <= width) lines.push(`${where}  ${dim(what)}`);
+    else lines.push(where, dim(wrap(what, width - 4, '    ')));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -80,6 +86,8 @@ function visibleStrings<T>(v: T): T {
 export async function run(ctx: Context, args: string[], opts: { json?: boolean; jsonl?: boolean; format?: string }): Promise<number> {
   const lib = await open(ctx);
   const papers = resolvePapers(lib.searcher, args).map((sid) => lib.searcher.paper(sid));
+  // The full view is show's own; a table or TSV of one paper is not a thing (D15).
+  if (opts.format === 'table' || opts.format === 'tsv') throw new LitError('bad-format', `lit show has no ${opts.format} form: it shows papers in full, or in an export format (--json, --format bibtex, …)`, EXIT.usage);
   const format = opts.json || opts.jsonl || opts.format ? chooseFormat(ctx, opts) : 'full';
   if (format === 'full' || format === 'table' || format === 'tsv') out((await Promise.all(papers.map((p) => full(p, ctx)))).join('\n'));
   // One paper named is one JSON object, as before; several are an array.
