@@ -51,6 +51,16 @@ describe('lit list', () => {
   });
 });
 
+describe('--color', () => {
+  it('always colours even in a pipe, never does not, and a bad value is a usage error (D19)', () => {
+    expect(lit(['--color=always', 'search', 'pruning', '-n', '1']).stdout).toContain('\x1b[');
+    expect(lit(['--color', 'never', 'search', 'pruning', '-n', '1'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\x1b[');
+    const bad = lit(['--color', 'sometimes', 'list']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Allowed choices are auto, always, never/);
+  });
+});
+
 describe('output flags', () => {
   it.each([
     [['list', '--json', '--jsonl'], '--json and --jsonl'],

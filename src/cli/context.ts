@@ -27,7 +27,8 @@ interface GlobalFlags {
   source?: string[];
   cacheDir?: string;
   config?: string;
-  color?: boolean;
+  /** `--color WHEN`, or false for `--no-color`. */
+  color?: boolean | string;
   quiet?: boolean;
   strict?: boolean;
 }
@@ -43,7 +44,7 @@ export async function makeContext(flags: GlobalFlags): Promise<Context> {
     cacheDir: cacheDir(flags.cacheDir ?? config.cacheDir),
     registerFile: registerPath(file && file !== userConfigPath() ? file : null),
     config,
-    term: detectTerminal(flags.color === false),
+    term: detectTerminal(flags.color === false || flags.color === 'never' ? 'never' : flags.color === 'always' ? 'always' : 'auto'),
     quiet: Boolean(flags.quiet),
     strict: Boolean(flags.strict),
     cwd,

@@ -65,6 +65,7 @@ export function program(): Command {
     .option('-s, --source <path>', 'file, folder or glob to read (repeatable; default: the bundled seeds)', collect)
     .option('--cache-dir <dir>', 'where the index is cached (default: $LIT_CACHE_DIR, $XDG_CACHE_HOME/lit, ~/.cache/lit)')
     .option('--config <file>', 'config file (default: lit.config.yaml here or above, else $XDG_CONFIG_HOME/lit/config.yaml)')
+    .addOption(new Option('--color <when>', 'colour: auto (on a terminal), always, never').choices(['auto', 'always', 'never']))
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no warnings on stderr')
     .option('--strict', 'exit with status 4 when any input was skipped')

@@ -12,13 +12,14 @@ export interface Terminal {
   width: number;
 }
 
-/** Decides colour like other well-behaved tools: --no-color and NO_COLOR off, FORCE_COLOR on, else a terminal. */
-export function detectTerminal(noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): Terminal {
+/** Decides colour like other well-behaved tools: --color WHEN first, then NO_COLOR off, FORCE_COLOR on, else a terminal. */
+export function detectTerminal(when: 'auto' | 'always' | 'never', env: NodeJS.ProcessEnv = process.env): Terminal {
   const tty = Boolean(process.stdout.isTTY);
   let color = tty;
   if (env.FORCE_COLOR !== undefined) color = env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR) color = false;
-  if (noColorFlag) color = false;
+  // The flag wins over the environment, as rg's --color does.
+  if (when !== 'auto') color = when === 'always';
   return { tty, color, stderrTty: Boolean(process.stderr.isTTY), width: process.stdout.columns || Number(env.COLUMNS) || 100 };
 }
 
