@@ -160,6 +160,27 @@ describe('completion', () => {
     expect(complete('lit search --li')).toBe('--limit');
     expect(complete('lit cache ""').split(' ')).toEqual(expect.arrayContaining(['path', 'clear']));
   });
+  it('bash: offers only what a command accepts, shells after completion, nothing after --limit (D14)', () => {
+    const f = path.join(tempDir(), 'lit.bash');
+    writeFileSync(f, lit(['completion', 'bash']).stdout);
+    const complete = (words: string) =>
+      spawnSync('bash', ['-c', `cd "${ROOT}"; source ${f}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _lit; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).stdout.trim();
+    const exportFormats = complete('lit export --format ""').split(' ');
+    expect(exportFormats).toContain('bibtex');
+    expect(exportFormats).not.toContain('table');
+    expect(complete('lit search --format ""').split(' ')).toContain('table');
+    expect(complete('lit completion ""').split(' ')).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
+    expect(complete('lit search --limit ""')).toBe('');
+    expect(complete('lit export -o READ')).toBe('README.md');
+  });
+  itWithTool('fish', 'fish: completes shells after completion and no file names after --limit (D14)', () => {
+    const f = path.join(tempDir(), 'lit.fish');
+    writeFileSync(f, lit(['completion', 'fish']).stdout);
+    const complete = (line: string) => spawnSync('fish', ['-c', `cd "${ROOT}"; source ${f}; complete -C '${line}'`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(complete('lit search --limit ')).toEqual([]);
+    expect(complete('lit completion ').map((l) => l.split('\t')[0])).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
+    expect(complete('lit export -f ').map((l) => l.split('\t')[0])).not.toContain('table');
+  });
   itWithTool('zsh', 'zsh: the script parses', () => {
     const f = path.join(tempDir(), '_lit');
     writeFileSync(f, lit(['completion', 'zsh']).stdout);
