@@ -51,6 +51,14 @@ describe('lit list', () => {
   });
 });
 
+describe('the bundled seeds', () => {
+  it('are named by a path that opens from the current folder (D19)', () => {
+    const elsewhere = lit(['show', 'sun2025curse'], { cwd: tempDir() }).stdout;
+    expect(elsewhere).toContain(`${path.join(ROOT, 'seeds')}/002_005814e4d3d9eaf5.txt:`);
+    expect(lit(['show', 'sun2025curse']).stdout).toMatch(/^ {2}seeds\/002_005814e4d3d9eaf5\.txt:/m);
+  });
+});
+
 describe('--color', () => {
   it('always colours even in a pipe, never does not, and a bad value is a usage error (D19)', () => {
     expect(lit(['--color=always', 'search', 'pruning', '-n', '1']).stdout).toContain('\x1b[');

@@ -254,7 +254,10 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo,
     } catch {
       stat = null;
     }
-    const shown = useDefault ? 'seeds' : spec;
+    // The bundled seeds are shown by a path that opens from here (D19): `seeds` in the
+    // repository, the full path anywhere else.
+    const rel = path.relative(cwd, BUNDLED_SEEDS);
+    const shown = useDefault ? (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : BUNDLED_SEEDS) : spec;
     if (stat?.isDirectory()) {
       let files: Found[];
       try {
