@@ -45,6 +45,8 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
   for (const [i, f] of files.entries()) {
     onProgress?.('reading sources', i, files.length);
     const decoded = decode(f);
+    // The text is all that is needed from here on: a large file is not held as bytes and text.
+    f.release?.();
     pushAll(warnings, decoded.warnings);
     if (decoded.text === null) {
       reports.push({ file: f.display, layout: null, entries: 0 });

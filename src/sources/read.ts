@@ -22,6 +22,8 @@ export interface SourceFile {
   hash: string;
   /** When it was last changed: the year a listing that prints none was captured in. */
   mtimeMs?: number;
+  /** Drops the bytes once decoded (they are read again if asked for); absent where they cannot be. */
+  release?(): void;
 }
 
 /** What identifies a file's content without reading it, as git's index does. */
@@ -52,9 +54,16 @@ class StampedSource implements SourceFile {
     readonly display: string,
     readonly hash: string,
     readonly mtimeMs: number,
-  ) {}
+    bytes?: Buffer,
+  ) {
+    this._bytes = bytes;
+  }
   get bytes(): Buffer {
     return (this._bytes ??= inPath(this.raw, (p) => readFileSync(p)));
+  }
+  /** Lets go of the bytes once they are decoded: a large file is then held once, as its text. */
+  release(): void {
+    this._bytes = undefined;
   }
 }
 
@@ -302,7 +311,7 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo,
       const bytes = inPath(f.raw, (p) => readFileSync(p));
       const sum = sha1(bytes);
       memo?.record(f.abs, stamp, sum, readAt);
-      files.push({ path: f.abs, display: f.display, bytes, hash: sum, mtimeMs: st.mtimeMs });
+      files.push(new StampedSource(f.raw, f.abs, f.display, sum, st.mtimeMs, bytes));
     } catch (err) {
       warnings.push(unreadable(f.display, err));
     }
