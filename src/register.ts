@@ -11,7 +11,7 @@ import type { KeyLine } from './keys.js';
 import type { Warning } from './model.js';
 
 /** The register's file name, beside lit.config.yaml or in the data folder. */
-export const REGISTER_NAME = 'lit.keys';
+const REGISTER_NAME = 'lit.keys';
 
 const HEADER = [
   '# lit key register: every citation key lit has handed out, one paper a line, sorted by key.',

@@ -87,7 +87,7 @@ function charLatex(ch: string, ascii: boolean): string {
  * after it, the closing one a non-space before it and no digit after it (so `$5 and $10` is
  * text). Math must balance its braces to be written as it stands.
  */
-export function splitMath(text: string): { math: boolean; text: string }[] {
+function splitMath(text: string): { math: boolean; text: string }[] {
   const out: { math: boolean; text: string }[] = [];
   let last = 0;
   for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {

@@ -11,7 +11,7 @@ type Node = { or: Node[][] } | { term: string } | { not: Node };
 const MAX_BRANCHES = 64;
 
 /** True when the query uses OR, `|` or parentheses outside quotes. */
-export function isBoolean(text: string): boolean {
+function isBoolean(text: string): boolean {
   return /(^|\s)OR(\s|$)|[|()]/.test(text.replace(/"[^"]*"/g, '""'));
 }
 
