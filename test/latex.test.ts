@@ -23,10 +23,12 @@ describe('LaTeX read as Unicode', () => {
     ["``quoted''", '“quoted”'],
     ["O'Brien", "O'Brien"],
     ['a~b', 'a\u00a0b'],
-    ['The {LLM} {\\emph{Era}}', 'The LLM Era'],
-    ['\\textit{in vivo}', 'in vivo'],
-    ['\\url{https://x.org/a_b~c%20}', 'https://x.org/a_b~c%20'],
-    ['\\href{https://github.com/x/y}{LayerNorm-Scaling}', 'LayerNorm-Scaling'],
+    ['The {LLM} {\\emph{Era}}', 'The LLM \\emph{Era}'],
+    ['\\emph{Caf{\\\'e}}', 'Café'],
+    ['\\textit{in vivo}', '\\textit{in vivo}'],
+    ['\\url{https://x.org/a_b~c%20}', '\\url{https://x.org/a_b~c%20}'],
+    ['\\url{https://x.org/a\\_b}', 'https://x.org/a\\_b'],
+    ['\\href{https://github.com/x/y}{LayerNorm-Scaling}', '\\href{https://github.com/x/y}{LayerNorm-Scaling}'],
     ['{$\\Phi$}-Equilibria', 'Φ-Equilibria'],
     ['{$\\gamma$}-rays and $\\leq$', 'γ-rays and ≤'],
     ['$O(n \\log n)$ time', '$O(n \\log n)$ time'],
@@ -46,6 +48,7 @@ describe('title keys', () => {
     ['\\Phi-equilibria in Games', 'Φ-equilibria in Games'],
     ['The {Curse} of {Depth}', 'The curse of depth'],
     ['Attention Is {$O(n)$}', 'Attention is $O(n)$'],
+    ['A Study of \\emph{in vivo} Models', 'A study of in vivo models'],
   ])('%s is the same title as %s', (a, b) => expect(titleKey(a)).toBe(titleKey(b)));
 
   it('keeps titles that differ in words apart', () => expect(titleKey('Phi-equilibria')).not.toBe(titleKey('Psi-equilibria')));

@@ -111,7 +111,7 @@ describe.each(['json', 'jsonl', 'yaml', 'csl-json', 'bibtex', 'biblatex', 'ris']
   it('reads back as the same papers', async () => {
     await fc.assert(
       fc.asyncProperty(generated, async (papers) => {
-        const text = (await formatPapers(format, papers))!;
+        const { text } = (await formatPapers(format, papers))!;
         const lib = buildLibrary([sourceFile(`export.${format}`, text)]);
         expect(lib.warnings).toEqual([]);
         const byKey = new Map(lib.papers.map((p) => [p.key, essence(p)]));

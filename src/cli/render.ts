@@ -5,6 +5,7 @@ import type { Paper } from '../model.js';
 import { processTerm, tokenize } from '../search/analyze.js';
 import { jsonSafe, visible } from '../safe.js';
 import type { Context } from './context.js';
+import { reportWarnings } from './output.js';
 
 export interface Row {
   paper: Paper;
@@ -81,9 +82,10 @@ export async function render(rows: Row[], format: string, ctx: Context, highligh
       return table(rows, ctx, highlight);
     default: {
       const { formatPapers } = await import('../format/index.js');
-      const text = await formatPapers(format, rows.map((r) => r.paper));
-      if (text === null) throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
-      return text;
+      const made = await formatPapers(format, rows.map((r) => r.paper));
+      if (made === null) throw new LitError('bad-format', `unknown format ${format}`, EXIT.usage);
+      reportWarnings(made.warnings, ctx.quiet);
+      return made.text;
     }
   }
 }

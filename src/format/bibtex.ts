@@ -2,9 +2,9 @@
 // BibLaTeX keeps UTF-8 (biber reads it natively) and uses its ISO `date` field. A paper a
 // listing gave no type is @misc: a listing does not say where it appeared, and @online would
 // demand a URL. Fields a .bib had that lit does not model are written back as they were.
-import type { Author, Paper } from '../model.js';
+import type { Author, Paper, Warning } from '../model.js';
 import { litNotes } from './notes.js';
-import { protectTitle, toLatex } from './latex.js';
+import { LatexEncoder } from './latex.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -21,21 +21,21 @@ const BIBLATEX_TYPES = new Set([
 const IN_BOOK = new Set(['inproceedings', 'incollection', 'inbook']);
 
 /** One name part, braced when BibTeX would misread it: a word `and` would split the list. */
-function part(s: string, ascii: boolean): string {
-  const latex = toLatex(s, ascii);
+function part(s: string, enc: LatexEncoder): string {
+  const latex = enc.text(s);
   return /\band\b/i.test(s) || /,/.test(s) ? `{${latex}}` : latex;
 }
 
 /** `Family, Given`, `Family, Jr., Given`, or `{Corporate Name}` that BibTeX must not split. */
-function name(a: Author, ascii: boolean): string {
-  if (!a.given && !a.suffix) return `{${toLatex(a.family, ascii)}}`;
-  return [part(a.family, ascii), ...(a.suffix ? [part(a.suffix, ascii)] : []), part(a.given, ascii)].join(', ');
+function name(a: Author, enc: LatexEncoder): string {
+  if (!a.given && !a.suffix) return `{${enc.text(a.family)}}`;
+  return [part(a.family, enc), ...(a.suffix ? [part(a.suffix, enc)] : []), part(a.given, enc)].join(', ');
 }
 
 /** Authors as BibTeX names joined by `and`; a cut-short list ends in `and others` (rendered "et al."). */
-function names(list: Author[], truncated: boolean, ascii: boolean): string | null {
+function names(list: Author[], truncated: boolean, enc: LatexEncoder): string | null {
   if (!list.length) return null;
-  return [...list.map((a) => name(a, ascii)), ...(truncated ? ['others'] : [])].join(' and ');
+  return [...list.map((a) => name(a, enc)), ...(truncated ? ['others'] : [])].join(' and ');
 }
 
 function field(key: string, value: string): string {
@@ -51,17 +51,16 @@ function entryType(p: Paper, biblatex: boolean): string {
 }
 
 /** One paper as a BibTeX (`ascii`) or BibLaTeX entry. */
-function entry(p: Paper, biblatex: boolean): string {
-  const ascii = !biblatex;
+function entry(p: Paper, biblatex: boolean, enc: LatexEncoder): string {
   const type = entryType(p, biblatex);
   const lines = [`@${type}{${p.key},`];
-  const tex = (s: string) => toLatex(s, ascii);
+  const tex = (s: string) => enc.text(s);
   // biblatex resolves a citation of any key in `ids`: documents citing an alias still compile.
   if (biblatex && p.aliases.length) lines.push(field('ids', p.aliases.join(', ')));
-  const author = names(p.authorList, p.authorsTruncated, ascii);
+  const author = names(p.authorList, p.authorsTruncated, enc);
   if (author) lines.push(field('author', author));
-  if (p.title) lines.push(field('title', protectTitle(p.title, ascii)));
-  const editor = names(p.editors, false, ascii);
+  if (p.title) lines.push(field('title', enc.title(p.title)));
+  const editor = names(p.editors, false, enc);
   if (editor) lines.push(field('editor', editor));
   if (p.venue) {
     const where = type === 'article' ? (biblatex ? 'journaltitle' : 'journal') : IN_BOOK.has(type) ? 'booktitle' : 'howpublished';
@@ -103,12 +102,23 @@ function entry(p: Paper, biblatex: boolean): string {
   return lines.join('\n');
 }
 
-/** A .bib file for BibTeX with plain.bst and friends. */
-export function bibtex(papers: Paper[]): string {
-  return papers.map((p) => `${entry(p, false)}\n`).join('\n');
+/**
+ * A .bib file for BibTeX with plain.bst and friends: 7-bit, so a character LaTeX has no spelling
+ * for (CJK, emoji) is written as UTF-8 and reported once for the whole file.
+ */
+export function bibtex(papers: Paper[]): { text: string; warnings: Warning[] } {
+  const enc = new LatexEncoder(true);
+  const text = papers.map((p) => `${entry(p, false, enc)}\n`).join('\n');
+  const chars = [...enc.unencodable];
+  const shown = chars.slice(0, 12).map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  const warnings = chars.length
+    ? [{ code: 'bibtex-unencodable', message: `${chars.length} character${chars.length === 1 ? ' has' : 's have'} no LaTeX spelling and ${chars.length === 1 ? 'is' : 'are'} written as UTF-8, which pdflatex may reject: ${shown}${chars.length > 12 ? ', …' : ''}; --format biblatex keeps UTF-8 for biber` }]
+    : [];
+  return { text, warnings };
 }
 
 /** A .bib file for BibLaTeX and biber. */
 export function biblatex(papers: Paper[]): string {
-  return papers.map((p) => `${entry(p, true)}\n`).join('\n');
+  const enc = new LatexEncoder(false);
+  return papers.map((p) => `${entry(p, true, enc)}\n`).join('\n');
 }

@@ -53,7 +53,8 @@ export function cslItem(p: Paper): CslItem {
   // An untitled work gets a bracketed description, as citation styles advise, so it prints as more than a date.
   if (p.title) item.title = p.title;
   else if (p.abstract) item.title = `[Untitled; abstract begins: ${p.abstract.split(/\s+/).slice(0, 12).join(' ')} …]`;
-  if (p.authorList.length) item.author = p.authorList.map(cslName);
+  // citeproc (pandoc's, Zotero's) prints a last name that is the literal `others` as "et al.".
+  if (p.authorList.length) item.author = [...p.authorList.map(cslName), ...(p.authorsTruncated ? [{ literal: 'others' }] : [])];
   if (p.editors.length) item.editor = p.editors.map(cslName);
   const parts = (p.date ?? '').split('-').filter(Boolean).map(Number);
   if (parts.length) item.issued = { 'date-parts': [parts] };
@@ -71,7 +72,7 @@ export function cslItem(p: Paper): CslItem {
   }
   const keywords = [...p.categories, ...p.keywords.filter((k) => !p.categories.includes(k))];
   if (keywords.length) item.keyword = keywords.join(', ');
-  const notes = litNotes(p, { truncated: true }).concat(p.note ? [p.note] : []);
+  const notes = litNotes(p, { truncated: !p.authorList.length }).concat(p.note ? [p.note] : []);
   if (notes.length) item.note = notes.join('; ');
   for (const [k, v] of Object.entries(p.extra.csl ?? {})) if (k !== 'type' && !(k in item)) item[k] = v;
   return item;

@@ -1,9 +1,15 @@
 // Export formats by name. Each formatter sees only papers and returns text.
-import type { Paper } from '../model.js';
+import type { Paper, Warning } from '../model.js';
 import { yaml } from '../lazy.js';
 import { jsonSafe, withoutControls } from '../safe.js';
 
-type Formatter = (papers: Paper[]) => string | Promise<string>;
+type Formatter = (papers: Paper[]) => string | Formatted | Promise<string>;
+
+/** An export's text and what the format could not hold. */
+export interface Formatted {
+  text: string;
+  warnings: Warning[];
+}
 
 // Loaded on demand: exporting BibTeX should not load the YAML library.
 const FORMATTERS: Record<string, () => Promise<Formatter>> = {
@@ -34,10 +40,11 @@ export const EXPORT_FORMATS = Object.keys(FORMATTERS);
 /** Every name `--format` takes: the terminal and pipeline forms, then the export formats. */
 export const OUTPUT_FORMATS = ['table', 'tsv', 'ids', ...EXPORT_FORMATS];
 
-/** Formats papers in the named format; null for a name lit does not know. */
-export async function formatPapers(name: string, papers: Paper[]): Promise<string | null> {
+/** Formats papers in the named format, with warnings for what it could not hold; null for a name lit does not know. */
+export async function formatPapers(name: string, papers: Paper[]): Promise<Formatted | null> {
   const load = FORMATTERS[name];
   if (!load) return null;
-  const text = await (await load())(papers);
-  return JSON_FORMATS.has(name) ? jsonSafe(text) : name === 'yaml' ? text : withoutControls(text);
+  const made = await (await load())(papers);
+  const { text, warnings } = typeof made === 'string' ? { text: made, warnings: [] } : made;
+  return { text: JSON_FORMATS.has(name) ? jsonSafe(text) : name === 'yaml' ? text : withoutControls(text), warnings };
 }

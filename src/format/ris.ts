@@ -28,6 +28,8 @@ function record(p: Paper): string {
   if (idFits) lines.push(tag('ID', p.key));
   if (p.title) lines.push(tag('TI', p.title));
   for (const a of p.authorList) lines.push(tag('AU', risName(a)));
+  // RIS has no mark for a cut-short list: `others` last, as BibTeX has it, which readers carry into CSL.
+  if (p.authorsTruncated && p.authorList.length) lines.push(tag('AU', 'others'));
   for (const a of p.editors) lines.push(tag('ED', risName(a)));
   if (p.year !== null) lines.push(tag('PY', String(p.year)));
   if (p.date) {
@@ -49,7 +51,7 @@ function record(p: Paper): string {
   if (p.url) lines.push(tag('UR', p.url));
   // RIS has no arXiv tag; the accession number carries it, as Zotero reads it.
   if (p.arxiv) lines.push(tag('AN', `arXiv:${p.arxiv}`));
-  for (const n of litNotes(p, { truncated: true })) lines.push(tag('N1', `${n}.`));
+  for (const n of litNotes(p, { truncated: !p.authorList.length })) lines.push(tag('N1', `${n}.`));
   if (!idFits) lines.push(tag('N1', `Citation key: ${p.key}`));
   if (p.note) lines.push(tag('N1', p.note));
   for (const [t, values] of Object.entries(p.extra.ris ?? {})) if (t !== 'TY' && /^[A-Z][A-Z0-9]$/.test(t)) for (const v of values) lines.push(tag(t, v));

@@ -2,9 +2,9 @@
 // `{\"u}`, `\"{u}` and `\"u` are all ü; `{\'\i}` is í (not the dotless ı with an accent that
 // other parsers give); braces that protect case are dropped; `--` is an en dash. Math is kept
 // as written (`$O(n)$`), or read as Unicode (`$\Phi$` → Φ) when comparing titles.
-import { GREEK } from '../format/latex.js';
+import { GREEK, KEPT_COMMAND, MATH_COMMANDS, SCRIPTS, TEXT_COMMANDS } from '../format/latex.js';
 
-/** What to do with `$…$` math: keep it as written, or turn it into the Unicode it shows. */
+/** What to do with `$…$` math and kept markup (`\emph{…}`): keep them as written, or turn them into the Unicode text they show. */
 export type MathMode = 'keep' | 'unicode';
 
 // Accent commands and the combining marks they put on a letter.
@@ -25,6 +25,8 @@ const ACCENT: Record<string, string> = {
   d: '\u0323',
   b: '\u0331',
   t: '\u0361',
+  // Math accents, as `$\acute{\alpha}$` puts them on Greek letters.
+  grave: '\u0300', acute: '\u0301', hat: '\u0302', tilde: '\u0303', bar: '\u0304', breve: '\u0306', dot: '\u0307', ddot: '\u0308', check: '\u030c',
 };
 
 // Commands that stand for one character, in text or math.
@@ -54,6 +56,12 @@ GREEK.forEach((name, i) => {
   if (!(name in SYMBOL)) SYMBOL[name] = lower;
   SYMBOL[name[0]!.toUpperCase() + name.slice(1)] = String.fromCodePoint(0x391 + i + (i >= 17 ? 1 : 0));
 });
+
+// Every spelling the exporter writes reads back as its character.
+for (const table of [TEXT_COMMANDS, MATH_COMMANDS]) for (const [ch, name] of Object.entries(table)) if (/^[a-zA-Z]+$/.test(name) && !(name in SYMBOL)) SYMBOL[name] = ch;
+
+// `^{+}` alone in math is ⁺, as the exporter writes it.
+const SCRIPT_OF = new Map(Object.entries(SCRIPTS).map(([ch, tex]) => [tex, ch]));
 
 // Commands whose argument is the text itself: the markup goes, the words stay.
 const TEXT_ARG = new Set([
@@ -152,8 +160,14 @@ class Reader {
     if (this.math === 'unicode') return inner;
     // One symbol alone (`$\gamma$`, `$\leq$`) is how a .bib spells one character: read it as that
     // character. Anything more is mathematics and stays as written.
-    const one = /^\s*\\([a-zA-Z]+)\s*$/.exec(this.s.slice(start + (double ? 2 : 1), this.i - (double ? 2 : 1)));
+    const source = this.s.slice(start + (double ? 2 : 1), this.i - (double ? 2 : 1));
+    const one = /^\s*\\([a-zA-Z]+)\s*$/.exec(source);
     if (one && one[1]! in SYMBOL && SYMBOL[one[1]!]!.length === 1) return SYMBOL[one[1]!]!;
+    // `$<$` and `$>$` are how BibTeX spells the signs safely; `$\acute{\alpha}$` is ά.
+    if (/^[<>|]$/.test(source)) return source;
+    const script = SCRIPT_OF.get(source.replace(/\s+/g, ''));
+    if (script) return script;
+    if (/^(\\[a-zA-Z]+\{)+\\[a-zA-Z]+\}+$/.test(source) && /^\P{M}\p{M}+$/u.test(inner)) return inner.normalize('NFC');
     return this.s.slice(start, this.i);
   }
 
@@ -173,6 +187,14 @@ class Reader {
 
   private command(inMath: boolean): string {
     const s = this.s;
+    // `\emph{…}` and `\url{…}` around plain text stay as written, as the exporter writes them and
+    // as listings print them: a paper's text is the same whichever way it came in.
+    KEPT_COMMAND.lastIndex = this.i;
+    const kept = inMath || this.math === 'unicode' ? null : KEPT_COMMAND.exec(s);
+    if (kept) {
+      this.i += kept[0].length;
+      return kept[0];
+    }
     this.i++; // the backslash
     const c = s[this.i];
     if (c === undefined) return '\\';
@@ -190,8 +212,10 @@ class Reader {
     // TeX drops the spaces after a control word.
     const afterName = this.i;
     while (s[this.i] === ' ') this.i++;
-    const mark = name.length === 1 ? ACCENT[name] : undefined;
+    const mark = name.length === 1 || inMath ? ACCENT[name] : undefined;
     if (mark) return this.accent(mark, inMath);
+    // `\hspace{0pt}` is how a zero-width space is written.
+    if (name === 'hspace') return /^0(pt)?$/.test(this.argument(inMath).trim()) ? '\u200b' : ' ';
     if (name in SYMBOL) {
       // `\i{}`: an empty group after a symbol only ends the command.
       if (s.startsWith('{}', this.i)) this.i += 2;

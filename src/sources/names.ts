@@ -84,3 +84,14 @@ export function parseFamilyGivenList(line: string): Author[] | null {
   return out;
 }
 const SUFFIX = /^(?:Jr|Sr)\.?$|^(?:II|III|IV)$/;
+
+/**
+ * A name list whose last name is `others` was cut short: that is how BibTeX says "et al.", and
+ * how lit's CSL-JSON (`{"literal": "others"}`, which citeproc prints as "et al.") and RIS
+ * (`AU  - others`) exports say it.
+ */
+export function withoutOthers(authors: Author[]): { authors: Author[]; truncated: boolean } {
+  const last = authors[authors.length - 1];
+  const truncated = !!last && !last.given && last.family.toLowerCase() === 'others';
+  return { authors: truncated ? authors.slice(0, -1) : authors, truncated };
+}

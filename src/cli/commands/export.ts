@@ -172,12 +172,13 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
   } else {
     papers = s.allPapers();
   }
-  const text = (await formatPapers(opts.format, papers))!;
+  const { text, warnings } = (await formatPapers(opts.format, papers))!;
+  reportWarnings(warnings, ctx.quiet);
   const count = `${papers.length} paper${papers.length === 1 ? '' : 's'}`;
   if (opts.output) {
     if (await writeOutput(opts.output, text)) err(`lit: wrote ${count} to ${opts.output}`);
     else err(`lit: ${opts.output} unchanged (${count})`);
   } else out(text);
   // Every paper the library has was written; a citation it lacks still fails the run, as grep does.
-  return finish(ctx, missing ? EXIT.noMatch : EXIT.ok, lib.warnings);
+  return finish(ctx, missing ? EXIT.noMatch : EXIT.ok, [...lib.warnings, ...warnings]);
 }

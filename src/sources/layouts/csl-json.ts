@@ -4,6 +4,7 @@ import { blankEntry, type Author, type PaperDate, type ParseResult, type RawEntr
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
 import { asObject, jsonItems, str } from '../json.js';
 import { readsWholeText, type Layout } from '../layout.js';
+import { withoutOthers } from '../names.js';
 import { readLitNotes } from '../notes.js';
 
 // CSL's types by the name lit keeps (BibLaTeX's). `article` is CSL's preprint or unpublished article.
@@ -57,7 +58,9 @@ function toEntry(v: unknown, file: string, line: number, warnings: Warning[]): R
   // lit's own export gives an untitled paper a bracketed description; it is not a title.
   const title = str(o.title);
   e.title = title && /^\[Untitled; abstract begins: .*…\]$/.test(title) ? null : title;
-  e.authors = names(o.author);
+  const authors = withoutOthers(names(o.author));
+  e.authors = authors.authors;
+  e.authorsTruncated ||= authors.truncated;
   e.editors = names(o.editor);
   e.date = issued(o.issued);
   e.abstract = str(o.abstract);

@@ -3,6 +3,7 @@
 import { blankEntry, type Author, type PaperDate, type RawEntry, type Warning } from '../../model.js';
 import { arxivFrom, normalizeArxiv, normalizeDoi } from '../identifiers.js';
 import { share, type Layout, type Line } from '../layout.js';
+import { withoutOthers } from '../names.js';
 import { readLitNotes } from '../notes.js';
 
 const TAG = /^([A-Z][A-Z0-9])  -(?: (.*))?$/;
@@ -48,7 +49,9 @@ function toEntry(tags: [string, string][], file: string, line: number, warnings:
   e.type = TYPES[ty] ?? 'misc';
   e.key = one('ID');
   e.title = one('TI', 'T1');
-  e.authors = all('AU', 'A1').map(risName);
+  const authors = withoutOthers(all('AU', 'A1').map(risName));
+  e.authors = authors.authors;
+  e.authorsTruncated ||= authors.truncated;
   e.editors = all('ED', 'A2').map(risName);
   // DA is the fuller date; one without a year (`//05/`) gives way to PY.
   e.date = risDate(one('DA') ?? undefined) ?? risDate(one('PY', 'Y1') ?? undefined);
