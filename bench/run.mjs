@@ -125,6 +125,9 @@ const run = (script, ...args) => JSON.parse(execFileSync(process.execPath, [scri
 const largest = library(quick ? 10_000 : 100_000);
 const keys = run(bundle('keys'), largest);
 
+// Exports of the 10,000-paper library, in process.
+const exportsBench = run(bundle('export'), library(10_000));
+
 // A .bib of the same size, with what real ones hold: @string macros, accents, math, braces.
 function bibLibrary(n) {
   const file = path.join(OUT, `refs-${n}.bib`);
@@ -194,6 +197,15 @@ In-process (\`bench/read.ts\`, finding, reading and parsing, not indexing): a ge
 abstracts listing of ${tiny.fileMB.toFixed(0)} MB gives ${tiny.entries.toLocaleString('en')} entries in **${(tiny.ms / 1000).toFixed(1)} s** with a peak of
 **${tiny.peakMB.toFixed(0)} MB**, nearly all of it the entries themselves. \`-s /dev/zero\` stops at its
 64 MiB bound in ${(zero.ms / 1000).toFixed(1)} s with a peak of ${zero.peakMB.toFixed(0)} MB (it never ends, and used to take all memory).
+
+## Exporting ${exportsBench.papers.toLocaleString('en')} papers
+
+In-process, median of 5 (\`bench/export.ts\`): formatting every paper of the generated library,
+reading and merging not counted. Target: BibTeX under 1.5 s.
+
+| format | median |
+| --- | --- |
+${['bibtex', 'biblatex', 'csl-json', 'ris', 'yaml'].map((f) => `| ${f} | ${exportsBench[f].toFixed(0)} ms |`).join('\n')}
 
 ## Citation keys at ${keys.papers.toLocaleString('en')} papers
 

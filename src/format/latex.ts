@@ -99,18 +99,34 @@ export class LatexEncoder {
   /** Parts whose paired braces are already marked (see pairBraces). */
   private encode(parts: Part[]): string {
     let out = '';
+    // The last character written, kept apart: reading it back from a growing string flattens it
+    // each time (10,000 papers took 3.5 s that way).
+    let prev = '';
     for (const part of parts) {
       if (part.raw) {
         out += part.text;
+        prev = part.text[part.text.length - 1] ?? prev;
         continue;
       }
-      for (const ch of part.text) {
+      const text = part.text;
+      for (let i = 0; i < text.length; ) {
+        // Runs of characters that are themselves in LaTeX go as they are.
+        SAFE_RUN.lastIndex = i;
+        const run = SAFE_RUN.exec(text);
+        if (run) {
+          out += run[0];
+          prev = run[0][run[0].length - 1]!;
+          i += run[0].length;
+          continue;
+        }
+        const ch = String.fromCodePoint(text.codePointAt(i)!);
+        i += ch.length;
         const latex = BRACES[ch] ?? this.char(ch);
         // `--`, `''` and `` `` `` are ligatures to TeX: a hyphen after a hyphen (or a dash's
         // last hyphen) is kept apart with `{}`, so `--flag` stays two hyphens.
-        const prev = out[out.length - 1];
         if ((prev === '-' && latex[0] === '-') || (prev === "'" && latex[0] === "'") || (prev === '`' && latex[0] === '`')) out += '{}';
         out += latex;
+        prev = latex[latex.length - 1] ?? prev;
       }
     }
     return out;
@@ -214,6 +230,9 @@ function command(ch: string): string | undefined {
   const m = MATH_COMMANDS[ch];
   return m ? `{$\\${m}$}` : undefined;
 }
+
+// Characters LaTeX takes as themselves and no ligature starts with.
+const SAFE_RUN = /[A-Za-z0-9 ,.;:!?()[\]/=+*@|"]+/y;
 
 /** Text as BibTeX-safe LaTeX (see LatexEncoder.text). */
 export function toLatex(text: string, ascii: boolean): string {
