@@ -90,8 +90,8 @@ export interface Warning {
   line?: number;
 }
 
-/** Told as slow work advances (`done` of `total`), so a terminal can show progress; the core never prints. */
-export type Progress = (stage: string, done?: number, total?: number) => void;
+/** Told as slow work advances (`done` of `total`; `long` when this step is known to take a while), so a terminal can show progress; the core never prints. */
+export type Progress = (stage: string, done?: number, total?: number, hint?: { long: boolean }) => void;
 
 /** What a layout parser returns for one file. */
 export interface ParseResult {

@@ -29,6 +29,8 @@ export interface OpenLibrary {
   /** Problems with the sources (read now or remembered from the build) and with the cache. */
   warnings: Warning[];
   fromCache: boolean;
+  /** How many of the warnings, at the end, were remembered from the build rather than found now. */
+  remembered: number;
   cachePath: string;
 }
 
@@ -54,7 +56,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
       const searcher = new Searcher(store);
       // The key is in the file name and in the file: a renamed or foreign file is not trusted.
       if (searcher.info.key !== key) throw new BadStoreError('cache belongs to other sources');
-      return { searcher, warnings: [...found.warnings, ...searcher.info.warnings], fromCache: true, cachePath: file };
+      return { searcher, warnings: [...found.warnings, ...searcher.info.warnings], fromCache: true, remembered: searcher.info.warnings.length, cachePath: file };
     } catch (err) {
       if (!(err instanceof BadStoreError) && !isFsError(err)) throw err;
       cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
@@ -86,7 +88,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
     cacheWarnings.push({ code: 'cache-unwritable', file: builtFile, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
   }
   const searcher = new Searcher(StoreReader.fromBuffer(data));
-  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, cachePath: builtFile };
+  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile };
 }
 
 function isFsError(err: unknown): boolean {

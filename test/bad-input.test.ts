@@ -135,3 +135,18 @@ describe('bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('warnings already shown (D19)', () => {
+  it('shrink to one line on later commands over an unchanged library, and lit index lists them all again', () => {
+    const cacheDir = tempDir();
+    const args = ['-s', seed, '-s', rel(bad('empty file.txt')), '-s', rel(bad('a PNG image.png'))];
+    const first = lit([...args, 'list'], { cacheDir });
+    expect(first.stderr.trim().split('\n')).toHaveLength(2);
+    const later = lit([...args, 'list'], { cacheDir });
+    expect(later.status).toBe(0);
+    expect(later.stderr.trim().split('\n')).toEqual(['lit: 2 warnings from reading the sources, unchanged since they were built; lit index lists them']);
+    expect(lit([...args, 'index'], { cacheDir }).stderr).toBe(first.stderr);
+    // --strict still counts them.
+    expect(lit([...args, '--strict', 'list'], { cacheDir }).status).toBe(4);
+  });
+});

@@ -5,7 +5,9 @@ import { lit } from './helpers.js';
 
 describe('query errors (D10)', () => {
   it.each([
-    ['foo:bar', /foo: is not a field \(known: author: title: abstract: category: org: year: key: id:\); to search for "foo:bar" as text, quote it/],
+    ['foo:bar', /foo: is not a field \(known: author: title: abstract: category: org: year: key: id: type: venue: doi:\); to search for "foo:bar" as text, quote it/],
+    ['type:papr', /type:papr: not a type \(known: article book .* misc/],
+    ['type:', /type: needs a value, as in type:inproceedings/],
     ['year:', /year: needs a value, as in year:2024 or year:2023\.\.2025/],
     ['author:', /author: needs a value, as in author:liu/],
     ['pruning year:2023 year:2024', /give one year: .*not two/],
@@ -63,5 +65,46 @@ describe('OR, | and parentheses (D10)', () => {
     const r = lit(['search', q]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('type:, venue: and doi: (D10)', () => {
+  const BIB = ['-s', 'test/fixtures/bibtex/strings, concatenation, crossref and month macros.bib', '-s', 'test/fixtures/bibtex/accents, commands and math decoded to Unicode.bib'];
+  const papers = JSON.parse(lit([...BIB, 'list', '--json']).stdout) as { key: string; type: string | null; venue: string | null; doi: string | null }[];
+  const keys = (q: string) => lit([...BIB, 'search', '--all', '--format', 'ids', '--', q]).stdout.trim().split('\n').filter(Boolean).sort();
+  const where = (f: (p: (typeof papers)[number]) => boolean) => papers.filter(f).map((p) => p.key).sort();
+  it.each([
+    ['type:article', (p: (typeof papers)[number]) => p.type === 'article'],
+    ['-type:article', (p: (typeof papers)[number]) => p.type !== 'article'],
+    ['doi:10.1000', (p: (typeof papers)[number]) => !!p.doi?.toLowerCase().startsWith('10.1000')],
+    ['venue:zeitschrift', (p: (typeof papers)[number]) => /zeitschrift/i.test(p.venue ?? '')],
+    ['type:article venue:zeitschrift', (p: (typeof papers)[number]) => p.type === 'article' && /zeitschrift/i.test(p.venue ?? '')],
+  ])('%s selects exactly the papers whose record says so', (q, f) => {
+    const want = where(f);
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(papers.length);
+    expect(keys(q)).toEqual(want);
+  });
+});
+
+describe('joined and hyphenated words (D15)', () => {
+  const first = (q: string) => lit(['search', q, '--format', 'ids', '-n', '1']);
+  it.each([
+    ['kmedoids', 'faster2018kmedoids|fast2020eager', /kmedoids → "k medoids"/],
+    ['qgalore', 'zhang2024qgalore', /qgalore → "q galore"/],
+  ])('%s, which no paper writes joined, finds the hyphenated word and says so', (q, key, note) => {
+    const r = first(q);
+    expect(r.stdout.trim()).toMatch(new RegExp(`^(${key})$`));
+    expect(r.stderr).toMatch(note);
+  });
+  it('a joined word a few papers write joined also finds the papers that hyphenate it', () => {
+    const hits = lit(['search', 'finetuning', '--all', '--json']);
+    const titles = (JSON.parse(hits.stdout) as { title: string }[]).map((p) => p.title);
+    expect(titles.some((t) => /Fine-Tuning/i.test(t))).toBe(true);
+  });
+  it('k medoids and k-medoids find the same papers as kmedoids', () => {
+    const ids = (q: string) => new Set(lit(['search', q, '--all', '--format', 'ids']).stdout.trim().split('\n').filter((k) => /medoid|eager/.test(k)));
+    expect(ids('k medoids')).toEqual(ids('kmedoids'));
+    expect(ids('k-medoids')).toEqual(ids('kmedoids'));
   });
 });

@@ -52,14 +52,15 @@ export async function makeContext(flags: GlobalFlags): Promise<Context> {
 }
 
 /** Opens the library, showing progress on a terminal when it takes over a second, and reports warnings. */
-export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Promise<OpenLibrary> {
+export async function open(ctx: Context, opts: { rebuild?: boolean; allWarnings?: boolean } = {}): Promise<OpenLibrary> {
   const started = Date.now();
   let shown = false;
   let last = 0;
-  const onProgress: Progress = (stage, done, total) => {
-    // Only on a terminal, only once the wait is long enough to wonder about, and not too often.
+  const onProgress: Progress = (stage, done, total, hint) => {
+    // Only on a terminal, only once the wait is long enough to wonder about (or is known to be
+    // about to be), and not too often.
     const now = Date.now();
-    if (!ctx.term.stderrTty || ctx.quiet || now - started < 1000 || now - last < 100) return;
+    if (!ctx.term.stderrTty || ctx.quiet || (now - started < 1000 && !hint?.long) || (now - last < 100 && !hint?.long)) return;
     last = now;
     const count = done !== undefined && total ? ` ${done}/${total}` : '';
     process.stderr.write(`\rlit: ${stage}${count}…\x1b[K`);
@@ -69,7 +70,11 @@ export async function open(ctx: Context, opts: { rebuild?: boolean } = {}): Prom
   const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
-  reportWarnings(lib.warnings, ctx.quiet);
+  // Warnings an unchanged library gave when it was built were shown then: later commands say
+  // so in one line, and `lit index` lists them again.
+  const remembered = lib.fromCache && !opts.allWarnings ? lib.remembered : 0;
+  reportWarnings(lib.warnings.slice(0, lib.warnings.length - remembered), ctx.quiet);
+  if (remembered && !ctx.quiet) err(`lit: ${remembered} warning${remembered === 1 ? '' : 's'} from reading the sources, unchanged since they were built; lit index lists ${remembered === 1 ? 'it' : 'them'}`);
   return lib;
 }
 

@@ -21,7 +21,18 @@ export interface Query {
   year: { from: number; to: number } | null;
   /** `key:` (a key or alias, exactly) and `id:` (an id or its first digits): several select all of them. */
   names: NameTerm[];
+  /** `type:`, `venue:` and `doi:`: conditions on a paper's record; several must all hold. */
+  filters: FilterTerm[];
 }
+
+export interface FilterTerm {
+  field: 'type' | 'venue' | 'doi';
+  value: string;
+  negate: boolean;
+}
+
+/** The types `type:` takes: lit's, which are BibLaTeX's names. */
+export const PAPER_TYPES = ['article', 'book', 'inbook', 'incollection', 'inproceedings', 'proceedings', 'thesis', 'report', 'unpublished', 'manual', 'booklet', 'collection', 'online', 'misc', 'dataset', 'software', 'patent', 'periodical', 'reference', 'inreference'];
 
 export interface NameTerm {
   field: 'key' | 'id';
@@ -41,10 +52,11 @@ const FIELD_NAMES: Record<string, Field> = {
   organization: 'organisation',
 };
 
-const EXAMPLE: Record<string, string> = { year: 'year:2024 or year:2023..2025', author: 'author:liu', key: 'key:sun2025curse', id: 'id:3d4c6b' };
+const EXAMPLE: Record<string, string> = { year: 'year:2024 or year:2023..2025', author: 'author:liu', key: 'key:sun2025curse', id: 'id:3d4c6b', type: 'type:inproceedings', venue: 'venue:neurips', doi: 'doi:10.48550' };
+const FILTERS = new Set(['type', 'venue', 'doi']);
 
 /** The field names a query may use, for help and completion. */
-export const QUERY_FIELDS = ['author', 'title', 'abstract', 'category', 'org', 'year', 'key', 'id'];
+export const QUERY_FIELDS = ['author', 'title', 'abstract', 'category', 'org', 'year', 'key', 'id', 'type', 'venue', 'doi'];
 
 function parseYear(v: string): { from: number; to: number } {
   const m = /^(\d{4})?(?:(\.\.)(\d{4})?)?$/.exec(v);
@@ -57,7 +69,7 @@ function parseYear(v: string): { from: number; to: number } {
 
 /** Parses the words of a query as typed (the shell has already split them). */
 export function parseQuery(input: string): Query {
-  const q: Query = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [] };
+  const q: Query = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [], filters: [] };
   // -? then field: then a quoted or bare value, or a quoted phrase, or a bare word.
   const re = /(-)?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g;
   // An unbalanced quote would swallow the rest of the query into a phrase: say where it is.
@@ -75,7 +87,7 @@ export function parseQuery(input: string): Query {
     if (empty) rawField = empty[1];
     let field = rawField?.toLowerCase();
     let value = empty ? '' : (quoted ?? bare ?? '');
-    if (field && !(field in FIELD_NAMES) && field !== 'year' && field !== 'key' && field !== 'id') {
+    if (field && !(field in FIELD_NAMES) && field !== 'year' && field !== 'key' && field !== 'id' && !FILTERS.has(field)) {
       // `http://…` is a link, a word like any other; `foo:bar` is a field lit does not have.
       if (value.startsWith('//')) {
         value = `${rawField}:${value}`;
@@ -87,7 +99,12 @@ export function parseQuery(input: string): Query {
     if (field && !value.trim()) throw new LitError('bad-query', `${rawField}: needs a value, as in ${EXAMPLE[field] ?? `${field}:word`}`, EXIT.usage);
     if (!value.trim()) continue;
     if (field === 'year' && ++years > 1) throw new LitError('bad-query', 'give one year: (a year, or a range such as year:2023..2025), not two', EXIT.usage);
-    if (field === 'key' || field === 'id') {
+    if (field === 'type' && !PAPER_TYPES.includes(value.toLowerCase())) {
+      throw new LitError('bad-query', `type:${value}: not a type (known: ${PAPER_TYPES.join(' ')})`, EXIT.usage);
+    }
+    if (field === 'type' || field === 'venue' || field === 'doi') {
+      q.filters.push({ field, value: value.toLowerCase(), negate: Boolean(neg) });
+    } else if (field === 'key' || field === 'id') {
       q.names.push({ field, value: field === 'id' ? value.toLowerCase() : value, negate: Boolean(neg) });
     } else if (field === 'year') {
       if (neg) throw new LitError('bad-query', `-year:${value}: a year cannot be excluded; use a range such as year:..2022`, EXIT.usage);
@@ -101,7 +118,10 @@ export function parseQuery(input: string): Query {
   return q;
 }
 
+/** A query that asks for nothing, to build others from. */
+export const EMPTY_QUERY: Readonly<Query> = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [], filters: [] };
+
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: Query): boolean {
-  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.excludeFields.length && !q.names.length;
+  return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.excludeFields.length && !q.names.length && !q.filters.length;
 }

@@ -5,7 +5,7 @@ import type { Paper } from '../model.js';
 import { foldAscii, titleKey } from '../text.js';
 import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
 import { fieldText, miniSearchOptions } from './indexer.js';
-import type { Query } from './query.js';
+import { EMPTY_QUERY, type FilterTerm, type Query } from './query.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
@@ -26,6 +26,27 @@ const FUZZY_MIN = 4;
 
 // Names and category codes match whole: `author:liu` must not find Liuzzi, nor `category:CV` CVPR.
 const wholeWordField = (field: Field): boolean => field === 'authors' || field === 'categories';
+
+/**
+ * `type:` is the paper's type exactly; `doi:` a prefix of its DOI (`doi:10.48550` is arXiv's);
+ * `venue:` every word of the value among the venue's words, as typed or as a prefix. Each
+ * condition must hold, and a negated one must not.
+ */
+export function passesFilters(p: Paper, filters: FilterTerm[]): boolean {
+  return filters.every((f) => {
+    let ok: boolean;
+    if (f.field === 'type') ok = (p.type ?? 'misc') === f.value;
+    else if (f.field === 'doi') ok = !!p.doi && p.doi.toLowerCase().startsWith(f.value.replace(/^https?:\/\/(dx\.)?doi\.org\//, ''));
+    else {
+      const words = tokenize(foldAscii(p.venue ?? '').toLowerCase());
+      ok = !!p.venue && tokenize(foldAscii(f.value)).every((w) => words.some((v) => v.startsWith(w)));
+    }
+    return ok !== f.negate;
+  });
+}
+
+// A joined word in fewer papers than this is also looked for hyphenated.
+const RARE_JOINED = 5;
 
 /** MiniSearch's prefix option as lit uses it. */
 export const prefixOption = (term: string): boolean => term.length >= PREFIX_MIN;
@@ -251,6 +272,17 @@ export class Searcher {
     const terms = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
     const needed: string[] = [];
     for (const w of q.words) for (const t of terms(w)) pushAll(needed, this.expand(t, true, fuzzy));
+    // A rare joined spelling (`finetuning`) also finds the papers that hyphenate it (fine-tuning).
+    const joined = new Map<string, string>();
+    for (const w of q.words) {
+      const t = terms(w);
+      if (t.length !== 1 || this.df(t[0]!) >= RARE_JOINED) continue;
+      const split = this.splitJoined(w);
+      if (split) {
+        joined.set(w, split);
+        pushAll(needed, terms(split));
+      }
+    }
     for (const f of q.fields) for (const t of terms(f.value)) pushAll(needed, this.expand(t, !wholeWordField(f.field), fuzzy));
     for (const p of [...q.phrases, ...q.exclude]) for (const t of terms(p)) needed.push(t);
     for (const f of q.excludeFields) for (const t of terms(f.value)) pushAll(needed, this.expand(t, !wholeWordField(f.field), false));
@@ -293,7 +325,14 @@ export class Searcher {
     const scores = new Map<number, { score: number; matched: number }>();
     for (const w of q.words) {
       if (!terms(w).length) continue;
-      for (const r of ms.search(w, base)) {
+      const results = ms.search(w, base);
+      const split = joined.get(w);
+      if (split) {
+        const want = titleKey(split);
+        const have = new Set(results.map((r) => r.id as number));
+        for (const r of ms.search(split, { ...base, prefix: false, fuzzy: false })) if (!have.has(r.id as number) && this.containsPhrase(r.id as number, want)) results.push(r);
+      }
+      for (const r of results) {
         const sid = r.id as number;
         const cur = scores.get(sid) ?? { score: 0, matched: 0 };
         cur.score += r.score;
@@ -335,6 +374,7 @@ export class Searcher {
         return y !== null && y >= from && y <= to;
       });
     }
+    if (q.filters.length) hits = hits.filter((h) => passesFilters(this.paper(h.sid), q.filters));
     for (const f of q.excludeFields) {
       const m = run(f.value, { fields: [f.field], ...(wholeWordField(f.field) ? { prefix: false } : {}) });
       hits = hits.filter((h) => !m.has(h.sid));
@@ -403,19 +443,24 @@ export class Searcher {
    * scaling); null when there is none.
    */
   respell(word: string): string | null {
-    const typed = foldAscii(word).toLowerCase();
-    if (typed.length >= PREFIX_MIN) {
-      let best: { w: string; df: number } | null = null;
-      for (const [stem, w] of Object.entries(this.surface)) {
-        if (!w.startsWith(typed)) continue;
-        const i = lowerBound(this.vocab.terms, stem);
-        const df = this.vocab.terms.at(i) === stem ? this.vocab.df[i]! : 0;
-        if (!best || df > best.df) best = { w, df };
-      }
-      if (best) return best.w;
-    }
+    const typed = this.typedPrefix(word);
+    if (typed) return typed;
     const t = processTerm(word);
     return t ? this.closest(t) : null;
+  }
+
+  /** The most common title or abstract word that begins as `word` was typed (`learni` → learning). */
+  private typedPrefix(word: string): string | null {
+    const typed = foldAscii(word).toLowerCase();
+    if (typed.length < PREFIX_MIN) return null;
+    let best: { w: string; df: number } | null = null;
+    for (const [stem, w] of Object.entries(this.surface)) {
+      if (!w.startsWith(typed)) continue;
+      const i = lowerBound(this.vocab.terms, stem);
+      const df = this.vocab.terms.at(i) === stem ? this.vocab.df[i]! : 0;
+      if (!best || df > best.df) best = { w, df };
+    }
+    return best?.w ?? null;
   }
 
   /**
@@ -424,13 +469,51 @@ export class Searcher {
    */
   forgive(q: Query): { query: Query; notes: string[] } {
     const notes: string[] = [];
-    const words = q.words.map((w) => {
-      if (this.known(w)) return w;
-      const r = this.respell(w);
+    const phrases = [...q.phrases];
+    const words = q.words.flatMap((w) => {
+      if (this.known(w)) return [w];
+      // A word typed joined that the papers hyphenate (`kmedoids`, `finetuning`, `qgalore`) is
+      // the two words side by side; a word begun as typed (`learni`) comes before a respelling.
+      const typed = this.typedPrefix(w);
+      const split = typed ? null : this.splitJoined(w);
+      if (split) {
+        phrases.push(split);
+        notes.push(`${w} → "${split}"`);
+        return [];
+      }
+      const r = typed ?? this.respell(w);
       notes.push(r ? `${w} → ${r}` : `${w} matches nothing`);
-      return r ?? w;
+      return [r ?? w];
     });
-    return { query: { ...q, words }, notes };
+    return { query: { ...q, words, phrases }, notes };
+  }
+
+  /**
+   * A joined word as two indexed words that some paper has side by side (`kmedoids` →
+   * `k medoids`, from k-Medoids), preferring the split whose rarer half is most common; null
+   * when there is none. Joined forms are found here, not stored in the index: indexing them
+   * changed every field length BM25 ranks by, and their prefixes (`learningbased`) hid the
+   * words a prefix was typed for.
+   */
+  private df(term: string): number {
+    const i = lowerBound(this.vocab.terms, term);
+    return this.vocab.terms.at(i) === term ? (this.vocab.df[i] ?? 0) : 0;
+  }
+
+  private splitJoined(word: string): string | null {
+    const w = foldAscii(word).toLowerCase();
+    if (!/^[a-z0-9]{4,}$/.test(w)) return null;
+    const df = (t: string | null) => (t ? this.df(t) : 0);
+    const candidates: { phrase: string; score: number }[] = [];
+    for (let i = 1; i < w.length; i++) {
+      const [a, b] = [w.slice(0, i), w.slice(i)];
+      const score = Math.min(df(processTerm(a)), df(processTerm(b)));
+      if (score > 0) candidates.push({ phrase: `${a} ${b}`, score });
+    }
+    candidates.sort((x, y) => y.score - x.score);
+    // Only a split some paper really has: two common words may never meet.
+    for (const c of candidates.slice(0, 5)) if (this.search({ ...EMPTY_QUERY, phrases: [c.phrase] }).length) return c.phrase;
+    return null;
   }
 
   /** Closest vocabulary words to the query's words that matched nothing, for "did you mean". */

@@ -5,7 +5,7 @@ import { out } from '../output.js';
 import { jsonSafe, visible } from '../../safe.js';
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
-  const lib = await open(ctx, { rebuild: opts.rebuild });
+  const lib = await open(ctx, { rebuild: opts.rebuild, allWarnings: true });
   // Counts come from the stored summary: `lit index` on a large library reads no paper.
   const info = lib.searcher.info;
   const summary = {
