@@ -505,11 +505,22 @@ export class Searcher {
     if (!/^[a-z0-9]{4,}$/.test(w)) return null;
     const df = (t: string | null) => (t ? this.df(t) : 0);
     const candidates: { phrase: string; score: number }[] = [];
+    // The rarer word's paper count; a stop word (`of` in chain-of-experts) is no word to count.
+    const score = (parts: string[]) => {
+      const counted = parts.map(processTerm).filter((t) => t !== null);
+      return counted.length ? Math.min(...counted.map(df)) : 0;
+    };
     for (let i = 1; i < w.length; i++) {
-      const [a, b] = [w.slice(0, i), w.slice(i)];
-      const score = Math.min(df(processTerm(a)), df(processTerm(b)));
-      if (score > 0) candidates.push({ phrase: `${a} ${b}`, score });
+      const two = [w.slice(0, i), w.slice(i)];
+      if (score(two) > 0) candidates.push({ phrase: two.join(' '), score: score(two) });
     }
+    // Three words where two will not do, as `chainofexperts`.
+    if (!candidates.length && w.length <= 24)
+      for (let i = 1; i < w.length - 1; i++)
+        for (let j = i + 1; j < w.length; j++) {
+          const three = [w.slice(0, i), w.slice(i, j), w.slice(j)];
+          if (score(three) > 0 && three.filter((x) => processTerm(x) !== null).length >= 2) candidates.push({ phrase: three.join(' '), score: score(three) });
+        }
     candidates.sort((x, y) => y.score - x.score);
     // Only a split some paper really has: two common words may never meet.
     for (const c of candidates.slice(0, 5)) if (this.search({ ...EMPTY_QUERY, phrases: [c.phrase] }).length) return c.phrase;
