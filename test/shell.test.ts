@@ -181,6 +181,47 @@ describe('completion', () => {
     expect(complete('lit completion ').map((l) => l.split('\t')[0])).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
     expect(complete('lit export -f ').map((l) => l.split('\t')[0])).not.toContain('table');
   });
+  itWithTool('zsh', 'zsh: completes what each command accepts, in a real zsh with compinit (D14)', () => {
+    // zsh completes only inside its line editor: drive an interactive zsh on a pseudo-terminal
+    // (zsh/zpty), type the line and a tab, and read what it lists or fills in.
+    const dir = tempDir();
+    writeFileSync(path.join(dir, '_lit'), lit(['completion', 'zsh']).stdout);
+    const driver = path.join(dir, 'complete.zsh');
+    // One session for every line: type it and a tab, read what zsh shows, then clear the line.
+    writeFileSync(
+      driver,
+      [
+        'zmodload zsh/zpty',
+        'zpty z zsh -f -i',
+        `zpty -w z 'PS1="> "; cd "${ROOT}"; fpath=("${dir}" $fpath); autoload -Uz compinit; compinit -u -D; zstyle ":completion:*" menu no'`,
+        'sleep 1; while zpty -r -t z junk; do :; done',
+        'for line in "$@"; do',
+        "  zpty -w -n z $line$'\t'",
+        "  sleep 1; out=''; while zpty -r -t z chunk; do out+=$chunk; done",
+        '  print -r -- "$out"; print -r -- "<<end>>"',
+        "  zpty -w -n z $'\x15'; sleep 0.2; while zpty -r -t z junk; do :; done",
+        'done',
+        'zpty -d z',
+      ].join('\n'),
+    );
+    const lines = ['lit export --format ', 'lit search --format ', 'lit completion ', 'lit se', 'lit export -o READ', 'lit search --limit '];
+    const r = spawnSync('zsh', ['-f', driver, ...lines], { encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } });
+    // What zsh printed after each typed line, without its terminal escapes.
+    const shown = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x07\b\r]/g, ' ').split('<<end>>');
+    const complete = (line: string) => shown[lines.indexOf(line)]!;
+    const words = (out: string) => new Set(out.split(/\s+/).filter(Boolean));
+    const formats = words(complete('lit export --format '));
+    for (const f of ['bibtex', 'biblatex', 'csl-json', 'ris', 'yaml']) expect(formats.has(f), f).toBe(true);
+    expect(formats.has('table')).toBe(false);
+    expect(words(complete('lit search --format '))).toContain('table');
+    const shells = words(complete('lit completion '));
+    for (const sh of ['bash', 'zsh', 'fish']) expect(shells.has(sh), sh).toBe(true);
+    expect(complete('lit se')).toMatch(/lit search/);
+    expect(complete('lit export -o READ')).toMatch(/README\.md/);
+    // After --limit there is nothing to offer: no file names.
+    expect(complete('lit search --limit ')).not.toMatch(/README|package\.json/);
+    expect(complete('lit export --format ')).not.toMatch(/invalid option definition/);
+  });
   itWithTool('zsh', 'zsh: the script parses', () => {
     const f = path.join(tempDir(), '_lit');
     writeFileSync(f, lit(['completion', 'zsh']).stdout);

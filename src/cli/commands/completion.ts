@@ -87,7 +87,8 @@ complete -F _lit lit
 
 function zsh(p: Command): string {
   const { global, commands } = specs(p);
-  const esc = (s: string) => s.replace(/'/g, "'\\''").replace(/:/g, '\\:');
+  // Inside a spec, `[…]` holds the description and `:` separates the parts: both escaped.
+  const esc = (s: string) => s.replace(/'/g, "'\\''").replace(/([:[\]])/g, '\\$1');
   const optLine = (o: Spec['options'][number], desc: string) => {
     const arg = o.takes ? (o.choices.length ? `:value:(${o.choices.join(' ')})` : o.path ? ':path:_files' : ':value: ') : '';
     return o.flags.map((f) => `'${f}[${esc(desc)}]${arg}'`).join(' ');
