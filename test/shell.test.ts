@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, lit, ROOT, tempDir } from './helpers.js';
 import { itWithTool } from './tools.js';
+import { displayWidth } from '../src/cli/width.js';
 
 const ESC = '\u001b[';
 
@@ -83,6 +84,34 @@ describe('on a terminal', () => {
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(cols);
       const cells = new Set(lines.map((l) => l.split('│').at(-2)?.trim()));
       for (const k of keys) expect(cells.has(k)).toBe(true);
+    }
+  });
+  itWithTool('script', 'fits the table in display columns at 40, 60, 80, 120 and 250 columns: wide, emoji and combining characters (D1)', () => {
+    const WIDE = path.join(ROOT, 'test', 'fixtures', 'export', 'wide, emoji and combining characters in titles.txt');
+    const keys = lit(['-s', WIDE, 'list', '--format', 'ids']).stdout.trim().split('\n');
+    const titles = (JSON.parse(lit(['-s', WIDE, 'list', '--json']).stdout) as { title: string }[]).map((p) => p.title);
+    for (const cols of [40, 60, 80, 120, 250]) {
+      const screen = spawnSync('script', ['-qec', `stty cols ${cols}; "${process.execPath}" "${BIN}" -s "${WIDE}" list`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '1', FORCE_COLOR: '' },
+      }).stdout;
+      const lines = screen.split(/\r?\n/).filter(Boolean);
+      expect(lines.length, `${cols} columns`).toBe(keys.length + 4);
+      // Every row is as wide as the border: no row wraps, none is padded past the width.
+      const border = displayWidth(lines[0]!);
+      expect(border, `${cols} columns`).toBeLessThanOrEqual(cols);
+      for (const l of lines) expect(displayWidth(l), `${cols} columns: ${l}`).toBe(border);
+      // No grapheme is cut in half: every cell is a prefix of its title (graphemes whole) or the title.
+      const cells = lines.slice(3, -1).map((l) => l.split('│')[2]!.trim());
+      for (const c of cells) {
+        const t = titles.find((x) => x.startsWith(c.replace(/…$/, '')));
+        expect(t, `${cols} columns: ${c}`).toBeDefined();
+        expect(c).not.toMatch(/[\ud800-\udbff]…$|\u200d…$/);
+      }
+      const keyCells = new Set(lines.map((l) => l.split('│').at(-2)?.trim()));
+      for (const k of keys) expect(keyCells.has(k), `${cols} columns: ${k}`).toBe(true);
+      // At 250 columns nothing needs cutting.
+      if (cols === 250) expect(cells.filter((c) => c.endsWith('…'))).toEqual([]);
     }
   });
   itWithTool('script', 'search prints a table with the query highlighted', () => {

@@ -5,6 +5,7 @@ import type { Paper } from '../model.js';
 import { processTerm, tokenize } from '../search/analyze.js';
 import { jsonSafe, visible } from '../safe.js';
 import type { Context } from './context.js';
+import { cutToWidth as cut, displayWidth } from './width.js';
 import { reportWarnings } from './output.js';
 
 export interface Row {
@@ -56,12 +57,6 @@ function tsvLine(r: Row, mark: (s: string) => string): string {
   return cells.join('\t');
 }
 
-/** At most `width` characters, an ellipsis marking a cut; never half of a character (an emoji's surrogate pair). */
-function cut(s: string, width: number): string {
-  const chars = [...s];
-  return chars.length <= width ? s : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
-}
-
 /** Renders rows in a format; export formats are loaded only when asked for. */
 export async function render(rows: Row[], format: string, ctx: Context, highlight: string[] = []): Promise<string> {
   // The search's relevance is a field of its own: `score` is the listing's (alphaXiv's) value (D8).
@@ -98,7 +93,7 @@ async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<st
   // The table fits the terminal (D1): the key, the column to copy into \cite{}, is never cut;
   // the author column gives way first, then goes; the title takes what is left, and no more
   // than its longest title needs.
-  const keyW = maxOf(rows.map((r) => r.paper.key.length), 3);
+  const keyW = maxOf(rows.map((r) => displayWidth(r.paper.key)), 3);
   const rankW = ranked ? String(rows.length).length : 0;
   const fixedCols = 2 + (ranked ? 1 : 0); // year and key, and the rank
   const room = (authW: number, withAuthor: boolean) => {
@@ -106,7 +101,7 @@ async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<st
     // Each cell has a space of padding either side; the borders add one column each and one.
     return ctx.term.width - (cols + 1) - 2 * cols - rankW - 4 - keyW - (withAuthor ? authW : 0);
   };
-  let authW = Math.min(22, maxOf(authors.map((a) => [...a].length), 6));
+  let authW = Math.min(22, maxOf(authors.map(displayWidth), 6));
   let titleW = room(authW, true);
   if (titleW < 24) {
     authW = Math.max(10, authW - (24 - titleW));
@@ -114,7 +109,7 @@ async function table(rows: Row[], ctx: Context, highlight: string[]): Promise<st
   }
   const withAuthor = titleW >= 20;
   if (!withAuthor) titleW = room(0, false);
-  titleW = Math.max(10, Math.min(titleW, maxOf(titles.map((t) => [...t].length), 5)));
+  titleW = Math.max(10, Math.min(titleW, maxOf(titles.map(displayWidth), 5)));
   const mark = highlighter(chalk, highlight);
   const head = [...(ranked ? ['#'] : []), 'year', 'title', ...(withAuthor ? ['first author'] : []), 'key'];
   const t = new Table({

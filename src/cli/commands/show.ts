@@ -4,15 +4,16 @@ import { displayName, type Paper, type ProvenanceField } from '../../model.js';
 import { jsonSafe, visible } from '../../safe.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
+import { displayWidth } from '../width.js';
 import { chooseFormat, render } from '../render.js';
 import { resolvePapers } from './resolve.js';
 
-/** Wraps text to a width at spaces. */
+/** Wraps text at spaces to a width in display columns. */
 export function wrap(text: string, width: number, indent = ''): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width - indent.length) {
+    if (line && displayWidth(line) + 1 + displayWidth(word) > width - indent.length) {
       lines.push(indent + line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
