@@ -4,7 +4,7 @@ import { findConfig, loadConfig, userConfigPath, type Config } from '../config.j
 import { EXIT } from '../errors.js';
 import { OUTPUT_FORMATS } from '../format/index.js';
 import type { Progress, Warning } from '../model.js';
-import { openLibrary, type OpenLibrary } from '../open.js';
+import type { OpenLibrary } from '../open.js';
 import { registerPath } from '../register.js';
 import { detectTerminal, err, reportWarnings, type Terminal } from './output.js';
 
@@ -23,7 +23,7 @@ export interface Context {
   rebuildReason?: string;
 }
 
-interface GlobalFlags {
+export interface GlobalFlags {
   source?: string[];
   cacheDir?: string;
   config?: string;
@@ -67,6 +67,8 @@ export async function open(ctx: Context, opts: { rebuild?: boolean; allWarnings?
     shown = true;
   };
   const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;
+  // The library code (the engine, the cache) loads only for a command that opens the library.
+  const { openLibrary } = await import('../open.js');
   const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });

@@ -28,7 +28,9 @@ function isWide(cp: number): boolean {
   return false;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: building a segmenter loads ICU's break rules, about 10 ms at start-up.
+let segmenterMemo: Intl.Segmenter | undefined;
+const segmenter = () => (segmenterMemo ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
 
 // Marks, joiners, variation selectors and format characters take no room of their own.
 const ZERO = /^[\p{M}\p{Cf}\p{Cc}\ufe00-\ufe0f]$/u;
@@ -53,7 +55,7 @@ export function displayWidth(s: string): number {
   // Most of a library is ASCII: one column a character.
   if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let w = 0;
-  for (const { segment } of segmenter.segment(s)) w += graphemeWidth(segment);
+  for (const { segment } of segmenter().segment(s)) w += graphemeWidth(segment);
   return w;
 }
 
@@ -62,7 +64,7 @@ export function cutToWidth(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   let out = '';
   let w = 0;
-  for (const { segment } of segmenter.segment(s)) {
+  for (const { segment } of segmenter().segment(s)) {
     const gw = graphemeWidth(segment);
     if (w + gw > width - 1) break;
     out += segment;

@@ -1,6 +1,7 @@
 // `lit completion bash|zsh|fish`: completion scripts generated from the command tree itself,
 // so a new command or option is completed without editing this file.
-import type { Command, Option } from 'commander';
+import { Argument, type Command, type Option } from 'commander';
+import { action, examples, type Runner } from '../command.js';
 import { EXIT } from '../../errors.js';
 import { QUERY_FIELDS } from '../../search/query.js';
 import type { Context } from '../context.js';
@@ -147,4 +148,14 @@ export async function run(_ctx: Context, args: string[]): Promise<number> {
   // commander has already checked the shell against its choices.
   out({ bash, zsh, fish }[shell as 'bash' | 'zsh' | 'fish'](p));
   return EXIT.ok;
+}
+
+/** `lit completion`: its argument, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('completion')
+    .description('print a shell completion script for commands, options and format names')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', examples('source <(lit completion bash)', 'lit completion zsh > "${fpath[1]}/_lit"', 'lit completion fish > ~/.config/fish/completions/lit.fish'));
+  return action(cmd, runner, run);
 }

@@ -3,6 +3,8 @@ import { EXIT } from '../../errors.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
 import { jsonSafe, visible } from '../../safe.js';
+import { Command } from 'commander';
+import { action, examples, type Runner } from '../command.js';
 
 const REASONS: Record<string, string> = { 'same-title': 'same title', 'same-doi': 'same DOI', 'same-arxiv': 'same arXiv id' };
 
@@ -33,4 +35,14 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean 
     out(text.length ? `${text.join('\n\n')}\n` : '');
   }
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit dupes`: its options, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('dupes')
+    .description('papers merged from several entries, with their entries and why')
+    .option('--json', 'as JSON')
+    .addHelpText('after', examples('lit dupes', 'lit dupes --json | jq .[0].entries'));
+  return action(cmd, runner, run);
 }

@@ -13,6 +13,9 @@ import type { Searcher } from '../../search/searcher.js';
 import { finish, open, type Context } from '../context.js';
 import { err, formatWarning, out, reportWarnings } from '../output.js';
 import { lookupName, noteAlias, resolveNames } from './resolve.js';
+import { Command, Option } from 'commander';
+import { EXPORT_FORMATS } from '../../format/index.js';
+import { action, collect, type Runner } from '../command.js';
 
 export interface ExportOptions {
   format: string;
@@ -181,4 +184,32 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
   } else out(text);
   // Every paper the library has was written; a citation it lacks still fails the run, as grep does.
   return finish(ctx, missing ? EXIT.noMatch : EXIT.ok, [...lib.warnings, ...warnings]);
+}
+
+/** `lit export`: its options, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('export')
+    .description('write papers in a format other tools read')
+    .argument('[query...]', 'keys, aliases or ids (exactly those papers), else a search query; `-` reads keys or ids from stdin')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .option('-o, --output <file>', 'write to this file (atomically; left alone when unchanged) instead of stdout')
+    .option('--aux <file>', 'exactly the papers a LaTeX run cited (its .aux file; repeatable)', collect)
+    .option('--cited <file>', 'exactly the papers a Markdown file cites with pandoc [@key] citations (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+A cited key the library lacks is a warning naming the file and line: every paper it has is
+still written, and the exit status is 1. A character BibTeX cannot spell (Chinese, emoji) is
+kept as UTF-8 and reported once; biblatex keeps UTF-8 throughout.
+
+Examples:
+  lit export --format bibtex > refs.bib
+  lit export --format bibtex sun2025curse huang2025spam
+  lit export --format bibtex --aux paper.aux -o refs.bib
+  lit export --format csl-json --cited notes.md -o refs.json
+  lit export --format csl-json author:liu -o liu.json
+  lit search pruning --all --format ids | lit export --format ris -`,
+    );
+  return action(cmd, runner, run);
 }

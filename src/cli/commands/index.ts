@@ -3,6 +3,8 @@ import { EXIT } from '../../errors.js';
 import { finish, open, type Context } from '../context.js';
 import { out } from '../output.js';
 import { jsonSafe, visible } from '../../safe.js';
+import { Command } from 'commander';
+import { action, examples, type Runner } from '../command.js';
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
   const lib = await open(ctx, { rebuild: opts.rebuild, allWarnings: true });
@@ -37,4 +39,15 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
     );
   }
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit index`: its options, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('index')
+    .description('read the sources and summarise what was found')
+    .option('--json', 'the summary as JSON')
+    .option('--rebuild', 'ignore the cache and build the index again')
+    .addHelpText('after', examples('lit index', 'lit -s listings/ index --json', 'lit index --rebuild'));
+  return action(cmd, runner, run);
 }

@@ -9,6 +9,8 @@ import { jsonSafe, visible } from '../../safe.js';
 import { finish, open, type Context } from '../context.js';
 import { err, out, reportWarnings } from '../output.js';
 import { resolvePapers } from './resolve.js';
+import { Command } from 'commander';
+import { action, examples, type Runner } from '../command.js';
 
 /** One registered paper as `lit keys` lists it. */
 interface Listed {
@@ -166,4 +168,29 @@ export async function runSet(ctx: Context, args: string[]): Promise<number> {
   mustHaveWritten(done.warnings);
   err(`lit: ${done.result} is now ${key}; ${done.result} stays an alias, so documents that cite it still resolve`);
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit keys` and `lit keys set`: their options, help and handlers. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('keys')
+    .description('the citation keys lit has handed out: key, aliases and title')
+    .option('--json', 'as JSON')
+    .option('--prune', 'forget the keys of papers the library no longer has')
+    .option('--rekey', 'compute every key again from the key scheme (keys set by hand stay), printing old and new')
+    .addHelpText(
+      'after',
+      `
+Keys are kept in a register (lit.keys) beside lit.config.yaml, else in
+$XDG_DATA_HOME/lit (~/.local/share/lit): a paper keeps its key whatever it gains.
+${examples('lit keys', "lit keys --json | jq -r '.[] | select(.aliases | length > 0) | .key'", 'lit keys set sun2025curse sun2025depth', 'lit keys --prune')}`,
+    );
+  const set = cmd
+    .command('set')
+    .description('give a paper a key of your choosing; its old key stays an alias')
+    .argument('<paper>', 'key, alias, id, or title words in quotes')
+    .argument('<key>', 'the new key: letters, digits and _ : . + / - inside')
+    .addHelpText('after', examples('lit keys set sun2025curse sun2025depth', 'lit keys set "curse of depth" sun2025depth'));
+  action(set, runner, runSet);
+  return action(cmd, runner, run);
 }

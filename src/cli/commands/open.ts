@@ -5,6 +5,8 @@ import type { Paper } from '../../model.js';
 import { finish, open as openLibrary, type Context } from '../context.js';
 import { out } from '../output.js';
 import { resolvePapers } from './resolve.js';
+import { Command } from 'commander';
+import { action, examples, type Runner } from '../command.js';
 
 /** The paper's page: its DOI's, else its arXiv page, else its URL; with `code`, its code link. */
 export function paperLink(p: Paper, code = false): string | null {
@@ -48,4 +50,16 @@ export async function run(ctx: Context, args: string[], opts: { print?: boolean;
   if (opts.print || !ctx.term.tty) out(`${url}\n`);
   else await launch(url);
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit open`: its options, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = runner
+    .command('open')
+    .description("open a paper's page (DOI, else arXiv, else URL) in the browser; in a pipe, print it")
+    .argument('<paper...>', 'a key, alias or id, or words of its title')
+    .option('--print', 'print the link instead of opening it')
+    .option('--code', 'the code link instead of the paper')
+    .addHelpText('after', `\nThe opener is $LIT_OPENER if set, else xdg-open (open on macOS).\n${examples('lit open sun2025curse', 'lit open "curse of depth" --code', 'lit open sun2025curse --print | pbcopy')}`);
+  return action(cmd, runner, run);
 }

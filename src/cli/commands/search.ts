@@ -5,6 +5,8 @@ import type { Hit, Searcher } from '../../search/searcher.js';
 import { finish, open, type Context } from '../context.js';
 import { err, out } from '../output.js';
 import { chooseFormat, render } from '../render.js';
+import { Command, Option } from 'commander';
+import { action, limitOptions, outputOptions, type Runner } from '../command.js';
 
 export interface ListOptions {
   json?: boolean;
@@ -56,4 +58,44 @@ export async function run(ctx: Context, args: string[], opts: ListOptions & { fu
   }
   await printHits(ctx, lib.searcher, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)]);
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit search`: its options, the query syntax, examples and handler. */
+export function command(runner: Runner): Command {
+  const cmd = limitOptions(outputOptions(runner.command('search')))
+    .description('ranked search: words, "phrases", OR, (groups), field:value, -exclude')
+    .argument('<query...>', 'what to look for')
+    .option('--fuzzy', 'tolerate typos')
+    .addOption(new Option('--sort <field>', 'order by (default: relevance)').choices(['relevance', 'year', 'title', 'key']))
+    .option('--reverse', 'the other way round')
+    .addHelpText(
+      'after',
+      `
+Query syntax:
+  pruning sparse        papers with both words first, then papers with either
+  pruning OR quantization   either (also |); AND binds closer: a b OR c is (a b) OR c
+  (pruning | quantization) llm   groups; -(vision OR speech) leaves a group's papers out
+  "curse of depth"      the phrase as written (case and accents aside)
+  author:liu            an author named Liu       year:2024  year:2023..2025
+  category:LG  org:google  title:sparse  abstract:moe
+  type:inproceedings    the paper's type          venue:neurips  doi:10.48550
+  key:sun2025curse      that paper (a key or alias; several key: or id: select them all)
+  id:3d4c6b             papers whose id starts so   -key:sun2025curse leaves it out
+  -word  -"a phrase"    leave out papers with it; -author:liu leaves out a field's matches
+  Two fields must both hold (author:liu author:chen: papers by both); use OR for either.
+  An unknown field (foo:bar), a field with no value (year:) or an unclosed quote or ( is an
+  error: quote text that holds a colon ("SoS1: O1"). One year: per query.
+  A word that matches nothing is taken for the word it begins (learni → learning), the
+  hyphenated word it joins (kmedoids → "k medoids") or the closest word (scalin → scaling);
+  stderr says so.
+
+Examples:
+  lit search pruning
+  lit search 'author:liu year:2023..2025' --limit 5
+  lit search '"large language models" -survey' --jsonl | jq -r .key
+  lit search 'pruning OR quantization' --sort year
+  lit search -- -vision transformers      (a leading -word after --)
+  lit search prunning --fuzzy`,
+    );
+  return action(cmd, runner, run);
 }

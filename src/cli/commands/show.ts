@@ -7,6 +7,8 @@ import { out } from '../output.js';
 import { displayWidth } from '../width.js';
 import { chooseFormat, render } from '../render.js';
 import { resolvePapers } from './resolve.js';
+import { Command } from 'commander';
+import { action, examples, outputOptions, type Runner } from '../command.js';
 
 /** Wraps text at spaces to a width in display columns. */
 export function wrap(text: string, width: number, indent = ''): string {
@@ -95,4 +97,13 @@ export async function run(ctx: Context, args: string[], opts: { json?: boolean; 
   else if (format === 'json') out(jsonSafe(`${JSON.stringify(papers.length === 1 ? papers[0] : papers, null, 2)}\n`));
   else out(await render(papers.map((paper) => ({ paper })), format, ctx));
   return finish(ctx, EXIT.ok, lib.warnings);
+}
+
+/** `lit show`: its options, help and handler. */
+export function command(runner: Runner): Command {
+  const cmd = outputOptions(runner.command('show'))
+    .description('one paper in full, with every source it came from')
+    .argument('<paper...>', 'keys, aliases or ids (each paper named), else words of one title')
+    .addHelpText('after', examples('lit show "curse of depth"', 'lit show sun2025curse --json', 'lit show sun2025curse huang2025spam', "lit show 3d4c6b     (an id's first six or more digits)", 'lit show sun2025curse --format bibtex'));
+  return action(cmd, runner, run);
 }
