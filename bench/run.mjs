@@ -104,6 +104,8 @@ for (const [name, src] of cases) {
     ['`lit search pruning`', ['search', 'pruning'], runs],
     ['`lit search "curse of depth"`', ['search', 'curse of depth'], runs],
     ['`lit search --fuzzy sparsty`', ['search', '--fuzzy', 'sparsty'], quick ? 3 : 11],
+    // A word that matches nothing: respelled by edit distance, after the joined-word split fails.
+    ['`lit search sparsty` (respelled)', ['search', 'sparsty'], quick ? 3 : 11],
     ['`lit show` by the title of its first paper', ['show', title], quick ? 3 : 11],
   ]) {
     const t = time([process.execPath, BIN, ...src, ...args], env, n);

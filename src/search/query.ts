@@ -118,9 +118,6 @@ export function parseQuery(input: string): Query {
   return q;
 }
 
-/** A query that asks for nothing, to build others from. */
-export const EMPTY_QUERY: Readonly<Query> = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [], filters: [] };
-
 /** True when the query asks for nothing at all. */
 export function isEmptyQuery(q: Query): boolean {
   return !q.words.length && !q.phrases.length && !q.fields.length && !q.year && !q.exclude.length && !q.excludeFields.length && !q.names.length && !q.filters.length;

@@ -5,7 +5,7 @@ import type { Paper } from '../model.js';
 import { foldAscii, titleKey } from '../text.js';
 import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
 import { fieldText, miniSearchOptions } from './indexer.js';
-import { EMPTY_QUERY, type FilterTerm, type Query } from './query.js';
+import type { FilterTerm, Query } from './query.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
@@ -45,6 +45,9 @@ export function passesFilters(p: Paper, filters: FilterTerm[]): boolean {
   });
 }
 
+// How many papers the rarest word of a split may be in for lit to look for the split at all.
+const PHRASE_PROBE = 200;
+
 // A joined word in fewer papers than this is also looked for hyphenated.
 const RARE_JOINED = 5;
 
@@ -57,20 +60,49 @@ export const fuzzyOption = (term: string): number | false => (term.length >= FUZ
 /** Edit distance of a and b, or Infinity once it must exceed max. */
 export function boundedLevenshtein(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Two rows reused across calls: a fuzzy query compares against every word of the vocabulary,
+  // and fresh arrays for each made the garbage collector a fifth of a 10,000-paper search.
+  if (rowA.length <= b.length) [rowA, rowB] = [new Int32Array(b.length * 2 + 2), new Int32Array(b.length * 2 + 2)];
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return Infinity;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]! <= max ? prev[b.length]! : Infinity;
 }
+/** boundedLevenshtein of an ASCII word against stored UTF-8 bytes, without decoding them. */
+function boundedLevenshteinBytes(a: string, bytes: Buffer, start: number, len: number, max: number): number {
+  if (Math.abs(a.length - len) > max) return Infinity;
+  if (rowA.length <= len) [rowA, rowB] = [new Int32Array(len * 2 + 2), new Int32Array(len * 2 + 2)];
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= len; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= len; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === bytes[start + j - 1] ? 0 : 1));
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return Infinity;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[len]! <= max ? prev[len]! : Infinity;
+}
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
 
 function lowerBound(arr: { length: number; at(i: number): string | undefined }, x: string): number {
   let lo = 0;
@@ -101,6 +133,25 @@ class TermList {
     if (i < 0 || i >= this.length) return undefined;
     return this.whole ? this.whole[i] : this.text.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!);
   }
+  /**
+   * The indexes of the terms within `max` edits of `t`, compared on the stored bytes so no term
+   * is decoded: terms are folded to ASCII, and a term still holding other letters is more
+   * edits from an ASCII word in bytes than in letters, so none within reach is missed that way
+   * by more than those few scripts' one- and two-letter words.
+   */
+  near(t: string, max: number): number[] {
+    if (!/^[\x00-\x7f]*$/.test(t)) return this.all().flatMap((x, i) => (boundedLevenshtein(t, x, max) <= max ? [i] : []));
+    const out: number[] = [];
+    const o = this.offsets;
+    for (let i = 0; i < this.length; i++) {
+      const start = o[i]!;
+      const len = o[i + 1]! - start;
+      if (len < t.length - max || len > t.length + max) continue;
+      if (boundedLevenshteinBytes(t, this.text, start, len, max) <= max) out.push(i);
+    }
+    return out;
+  }
+
   /** Every term, decoded once: for the searches that look at all of them (typos, suggestions). */
   all(): string[] {
     return (this.whole ??= Array.from({ length: this.length }, (_, i) => this.text.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!)));
@@ -226,7 +277,10 @@ export class Searcher {
     }
     if (fuzzy && term.length >= FUZZY_MIN) {
       const max = Math.round(term.length * FUZZY);
-      for (const t of terms.all()) if (boundedLevenshtein(term, t, max) <= max) out.add(t);
+      for (const i of terms.near(term, max)) {
+        const t = terms.at(i)!;
+        if (boundedLevenshtein(term, t, max) <= max) out.add(t);
+      }
     }
     return [...out];
   }
@@ -414,14 +468,15 @@ export class Searcher {
 
   /** The vocabulary word closest to a term (one edit in four letters, two in more), commonest first. */
   private closest(t: string): string | null {
-    const terms = this.vocab.terms.all();
+    const terms = this.vocab.terms;
     let best: { t: string; d: number; df: number } | null = null;
     const max = t.length <= 4 ? 1 : 2;
-    for (let i = 0; i < terms.length; i++) {
-      const d = boundedLevenshtein(t, terms[i]!, max);
+    for (const i of terms.near(t, max)) {
+      const term = terms.at(i)!;
+      const d = boundedLevenshtein(t, term, max);
       if (d === Infinity) continue;
       const df = this.vocab.df[i] ?? 0;
-      if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: terms[i]!, d, df };
+      if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: term, d, df };
     }
     return best ? (this.surface[best.t] ?? best.t) : null;
   }
@@ -454,7 +509,10 @@ export class Searcher {
     const typed = foldAscii(word).toLowerCase();
     if (typed.length < PREFIX_MIN) return null;
     let best: { w: string; df: number } | null = null;
-    for (const [stem, w] of Object.entries(this.surface)) {
+    const surface = this.surface;
+    // `for … in`, not Object.entries: tens of thousands of pairs made for one look is garbage.
+    for (const stem in surface) {
+      const w = surface[stem]!;
       if (!w.startsWith(typed)) continue;
       const i = lowerBound(this.vocab.terms, stem);
       const df = this.vocab.terms.at(i) === stem ? this.vocab.df[i]! : 0;
@@ -523,8 +581,30 @@ export class Searcher {
         }
     candidates.sort((x, y) => y.score - x.score);
     // Only a split some paper really has: two common words may never meet.
-    for (const c of candidates.slice(0, 5)) if (this.search({ ...EMPTY_QUERY, phrases: [c.phrase] }).length) return c.phrase;
+    for (const c of candidates.slice(0, 5)) if (this.somePaperHas(c.phrase)) return c.phrase;
     return null;
+  }
+
+  /**
+   * Whether a paper has these words side by side, looking only among the papers of the rarest
+   * word (the postings of a common one are the cost of a whole search). Words in more than
+   * PHRASE_PROBE papers each are not looked for: a joined word is made of at least one rare one.
+   */
+  private somePaperHas(phrase: string): boolean {
+    const terms = tokenize(phrase).map(processTerm).filter((t): t is string => t !== null);
+    if (!terms.length) return false;
+    const rarest = terms.reduce((a, b) => (this.df(a) <= this.df(b) ? a : b));
+    if (this.df(rarest) > PHRASE_PROBE) return false;
+    const want = titleKey(phrase);
+    const docs = new Set<number>();
+    for (const freqs of Object.values(this.postings(rarest) ?? {})) for (const d of Object.keys(freqs)) docs.add(Number(d));
+    let looked = 0;
+    for (const sid of docs) {
+      if (this.containsPhrase(sid, want)) return true;
+      // A split that is real shows up soon; reading every paper of a word costs more than it finds.
+      if (++looked >= PHRASE_PROBE / 4) break;
+    }
+    return false;
   }
 
   /** Closest vocabulary words to the query's words that matched nothing, for "did you mean". */
