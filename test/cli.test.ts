@@ -402,3 +402,11 @@ describe('remembered source hashes', () => {
     expect(JSON.parse(lit(['-s', f, 'list', '--json'], { cacheDir }).stdout)[0].abstract).toMatch(/later/);
   });
 });
+
+describe('lit show labels (D15)', () => {
+  it('end in a colon, with every value lined up after the longest', () => {
+    const lines = lit(['show', 'eco2026quantized']).stdout.split('\n');
+    expect(lines).toContain('organisation: Google');
+    expect(lines.find((l) => l.startsWith('key:'))).toBe('key:          eco2026quantized');
+  });
+});

@@ -65,8 +65,8 @@ describe('on a terminal', () => {
       env: { ...process.env, LIT_CACHE_DIR: tempDir(), XDG_DATA_HOME: tempDir('lit-data-'), NO_COLOR: '1', FORCE_COLOR: '' },
     }).stdout;
     const lines = screen.split(/\r?\n/);
-    const at = lines.findIndex((l) => l.startsWith('authors      '));
-    expect(lines[at + 1]).toMatch(/^ {13}\S/);
+    const at = lines.findIndex((l) => l.startsWith('authors:      '));
+    expect(lines[at + 1]).toMatch(/^ {14}\S/);
     for (const l of lines.filter((x) => !/https?:/.test(x))) expect(l.length).toBeLessThanOrEqual(60);
     const piped = lit(['show', 'huang2025stablespam']).stdout.split('\n');
     expect(piped.find((l) => l.startsWith('authors'))).toMatch(/Shiwei Liu$/);

@@ -24,6 +24,8 @@ export function wrap(text: string, width: number, indent = ''): string {
   return lines.join('\n');
 }
 
+const LABEL = 'organisation: '.length;
+
 async function full(paper: Paper, ctx: Context): Promise<string> {
   // Every string in the view came from a source: made visible before anything else touches it.
   const p = visibleStrings(paper);
@@ -32,9 +34,10 @@ async function full(paper: Paper, ctx: Context): Promise<string> {
   const dim = (s: string) => (chalk ? chalk.dim(s) : s);
   // Wrapped at word boundaries on a terminal only: a pipe gets each field on one line (D15).
   const width = ctx.term.tty ? Math.min(ctx.term.width, 100) : Infinity;
-  // One column wider than the longest label (`organisation`), so no value touches its label (D15).
-  const label = (s: string) => bold(s.padEnd(13));
-  const field = (name: string, value: string) => `${label(name)}${wrap(value, width - 13).split('\n').join(`\n${' '.repeat(13)}`)}`;
+  // `organisation: Google`: a colon after each label, and values lined up one column past the
+  // longest label, so no value runs into its label (D15).
+  const label = (s: string) => bold(`${s}:`.padEnd(LABEL));
+  const field = (name: string, value: string) => `${label(name)}${wrap(value, width - LABEL).split('\n').join(`\n${' '.repeat(LABEL)}`)}`;
   const authors = p.authors.length
     ? `${p.authors.join(', ')}${p.authorsTruncated ? ' et al.' : ''}${p.authorCount && p.authorCount > p.authors.length ? ` (${p.authorCount} authors)` : ''}`
     : p.authorCount
