@@ -1,12 +1,12 @@
 // Opening the library: find the sources, use the cache when it matches, else build and save it.
 import { pushAll } from './arrays.js';
 import { existsSync } from 'node:fs';
-import { cacheFile, cacheKey, openHashMemo, writeCache } from './cache.js';
+import { cacheKey, openHashMemo } from './cache.js';
+import { chooseEngine, type LibraryStore } from './library-store.js';
 import { registerStamp } from './register.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
-import { Searcher } from './search/searcher.js';
-import { BadStoreError, StoreReader } from './search/store.js';
+import { BadStoreError } from './search/store.js';
 import { findSources } from './sources/read.js';
 import { VERSION } from './version.js';
 
@@ -25,7 +25,8 @@ export interface OpenOptions {
 }
 
 export interface OpenLibrary {
-  searcher: Searcher;
+  /** The library, through whichever engine holds it. */
+  store: LibraryStore;
   /** Problems with the sources (read now or remembered from the build) and with the cache. */
   warnings: Warning[];
   fromCache: boolean;
@@ -45,18 +46,17 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   await memo?.save().catch(() => undefined);
   // The register's stamp is in the key: `lit keys set`, or a register brought in by git, keys
   // the library anew, and one stat is all it costs a cached search.
-  const keyFor = () => cacheKey(found.files, VERSION, `${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}\n${opts.registerFile}\n${registerStamp(opts.registerFile)}`);
+  const engine = await chooseEngine();
+  // The engine's format (MiniSearch's version) is in the key: a new one rebuilds, never misreads.
+  const keyFor = () => cacheKey(found.files, VERSION, `${engine.formatVersion}\n${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}\n${opts.registerFile}\n${registerStamp(opts.registerFile)}`);
   const key = keyFor();
-  const file = cacheFile(opts.cacheDir, key);
+  const file = engine.file(opts.cacheDir, key);
   const cacheWarnings: Warning[] = [];
 
   if (!opts.rebuild && existsSync(file)) {
     try {
-      const store = StoreReader.openFile(file);
-      const searcher = new Searcher(store);
-      // The key is in the file name and in the file: a renamed or foreign file is not trusted.
-      if (searcher.info.key !== key) throw new BadStoreError('cache belongs to other sources');
-      return { searcher, warnings: [...found.warnings, ...searcher.info.warnings], fromCache: true, remembered: searcher.info.warnings.length, cachePath: file };
+      const store = engine.open(file, key);
+      return { store, warnings: [...found.warnings, ...store.info.warnings], fromCache: true, remembered: store.info.warnings.length, cachePath: file };
     } catch (err) {
       if (!(err instanceof BadStoreError) && !isFsError(err)) throw err;
       cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
@@ -64,12 +64,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   }
 
   // Heavy modules load only here, when the cache cannot answer.
-  const [{ readLibrary }, { buildStore }, { assignKeys }, { updateRegister }] = await Promise.all([
-    import('./library.js'),
-    import('./search/build.js'),
-    import('./keys.js'),
-    import('./register.js'),
-  ]);
+  const [{ readLibrary }, { assignKeys }, { updateRegister }] = await Promise.all([import('./library.js'), import('./keys.js'), import('./register.js')]);
   const lib = readLibrary(found.files, [], opts.onProgress);
   opts.onProgress?.('assigning citation keys');
   const keyed = await updateRegister(opts.registerFile, (current) => {
@@ -79,16 +74,10 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   pushAll(pushAll(lib.warnings, keyed.result), keyed.warnings);
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
-  const builtFile = cacheFile(opts.cacheDir, builtKey);
-  const data = buildStore(lib, { litVersion: VERSION, key: builtKey }, opts.onProgress);
-  opts.onProgress?.('writing the cache');
-  try {
-    await writeCache(builtFile, data);
-  } catch (err) {
-    cacheWarnings.push({ code: 'cache-unwritable', file: builtFile, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
-  }
-  const searcher = new Searcher(StoreReader.fromBuffer(data));
-  return { searcher, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile };
+  const builtFile = engine.file(opts.cacheDir, builtKey);
+  const built = await engine.build({ lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress }, builtFile);
+  pushAll(cacheWarnings, built.warnings);
+  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile };
 }
 
 function isFsError(err: unknown): boolean {

@@ -89,3 +89,14 @@ describe('a partial index', () => {
     }
   });
 });
+
+describe('the MiniSearch version the store format follows', () => {
+  it('is the one installed, pinned exactly in package.json', async () => {
+    const { MINISEARCH_VERSION } = await import('../src/engines/minisearch.js');
+    const { readFileSync } = await import('node:fs');
+    const installed = JSON.parse(readFileSync(new URL('../node_modules/minisearch/package.json', import.meta.url), 'utf8')) as { version: string };
+    const declared = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    expect(installed.version).toBe(MINISEARCH_VERSION);
+    expect(declared.dependencies.minisearch).toBe(MINISEARCH_VERSION);
+  });
+});

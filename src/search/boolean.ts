@@ -3,7 +3,7 @@
 // turned into an OR of plain queries, each run as before, and their hits are joined.
 import { EXIT, LitError } from '../errors.js';
 import { isEmptyQuery, parseQuery, type Query } from './query.js';
-import type { Hit, Searcher } from './searcher.js';
+import type { Hit, LibraryStore } from '../library-store.js';
 
 type Node = { or: Node[][] } | { term: string } | { not: Node };
 
@@ -105,22 +105,22 @@ function branches(node: Node): Branch[] {
 }
 
 /** One plain query, its words that match nothing in the index respelled (unless --fuzzy does that for every word). */
-function plain(searcher: Searcher, q: Query, fuzzy: boolean, notes: string[]): Hit[] {
-  if (fuzzy) return searcher.search(q, { fuzzy });
-  const forgiven = searcher.forgive(q);
+function plain(store: LibraryStore, q: Query, fuzzy: boolean, notes: string[]): Hit[] {
+  if (fuzzy) return store.search(q, { fuzzy });
+  const forgiven = store.forgive(q);
   for (const n of forgiven.notes) if (!notes.includes(n)) notes.push(n);
-  return searcher.search(forgiven.query);
+  return store.search(forgiven.query);
 }
 
 /** The papers a node matches, with the best score any of its branches gave each. */
-function run(searcher: Searcher, node: Node, fuzzy: boolean, notes: string[]): Hit[] {
+function run(store: LibraryStore, node: Node, fuzzy: boolean, notes: string[]): Hit[] {
   const best = new Map<number, Hit>();
   for (const b of branches(node)) {
     const q = parseQuery(b.terms.join(' '));
     // A branch of exclusions alone is every paper but them, as a plain query is.
-    let hits = plain(searcher, q, fuzzy, notes);
+    let hits = plain(store, q, fuzzy, notes);
     for (const n of b.not) {
-      const out = new Set(run(searcher, n, fuzzy, notes).map((h) => h.sid));
+      const out = new Set(run(store, n, fuzzy, notes).map((h) => h.sid));
       hits = hits.filter((h) => !out.has(h.sid));
     }
     for (const h of hits) {
@@ -154,13 +154,13 @@ export function checkText(text: string): Query {
  * Ranked hits for a query as typed: plain, or with OR, `|`, parentheses and `-( … )`; and notes
  * on the words that matched nothing and what they were taken for (`scalin → scaling`).
  */
-export function searchText(searcher: Searcher, text: string, opts: { fuzzy?: boolean } = {}): { hits: Hit[]; notes: string[] } {
+export function searchText(store: LibraryStore, text: string, opts: { fuzzy?: boolean } = {}): { hits: Hit[]; notes: string[] } {
   const notes: string[] = [];
   const fuzzy = Boolean(opts.fuzzy);
   if (!isBoolean(text)) {
     const q = parseQuery(text);
     if (isEmptyQuery(q)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
-    return { hits: plain(searcher, q, fuzzy, notes), notes };
+    return { hits: plain(store, q, fuzzy, notes), notes };
   }
-  return { hits: run(searcher, parse(text), fuzzy, notes), notes };
+  return { hits: run(store, parse(text), fuzzy, notes), notes };
 }

@@ -1,6 +1,7 @@
 // Answering queries from a store: load only the postings a query needs, then let MiniSearch rank.
 import { pushAll } from '../arrays.js';
 import MiniSearch, { type SearchOptions } from 'minisearch';
+import type { Hit, LibraryStore } from '../library-store.js';
 import type { Paper } from '../model.js';
 import { foldAscii, titleKey } from '../text.js';
 import { BOOST, FIELDS, processTerm, tokenize, type Field } from './analyze.js';
@@ -9,11 +10,7 @@ import type { FilterTerm, Query } from './query.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** One ranked result: the paper's short id, its score and how many of the query's words it matched. */
-export interface Hit {
-  sid: number;
-  score: number;
-  matched: number;
-}
+export type { Hit } from '../library-store.js';
 
 // Paper ids as merge.ts makes them: 12 hex digits, with `-2`… on a hash collision.
 const PAPER_ID = /^[0-9a-f]{12}(-\d+)?$/;
@@ -164,8 +161,8 @@ interface VocabView {
   df: Uint32Array;
 }
 
-/** Queries over one store; sections are read the first time they are needed. */
-export class Searcher {
+/** The MiniSearch engine's LibraryStore: queries over one store file, whose sections are read the first time they are needed. */
+export class Searcher implements LibraryStore {
   private _vocab?: VocabView;
   private _meta?: Meta;
   private _lengths?: Uint32Array;

@@ -10,8 +10,8 @@ const REASONS: Record<string, string> = { 'same-title': 'same title', 'same-doi'
 
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean }): Promise<number> {
   const lib = await open(ctx);
-  const reasons = new Map(lib.searcher.info.reasons);
-  const merged = lib.searcher.allPapers().filter((p) => p.sources.length > 1);
+  const reasons = new Map(lib.store.info.reasons);
+  const merged = lib.store.allPapers().filter((p) => p.sources.length > 1);
   const groups = merged.map((p) => ({
     id: p.id,
     key: p.key,

@@ -9,7 +9,7 @@ import { EXIT, LitError } from '../../errors.js';
 import { formatPapers } from '../../format/index.js';
 import type { Paper, Warning } from '../../model.js';
 import { searchText } from '../../search/boolean.js';
-import type { Searcher } from '../../search/searcher.js';
+import type { LibraryStore } from '../../library-store.js';
 import { finish, open, type Context } from '../context.js';
 import { err, formatWarning, out, reportWarnings } from '../output.js';
 import { lookupName, noteAlias, resolveNames } from './resolve.js';
@@ -89,7 +89,7 @@ async function writeOutput(file: string, text: string): Promise<boolean> {
 }
 
 /** The papers a document cites, in order of first citation; a key the library lacks is a warning at its line. */
-function citedPapers(s: Searcher, opts: ExportOptions): { papers: Paper[]; warnings: Warning[] } {
+function citedPapers(s: LibraryStore, opts: ExportOptions): { papers: Paper[]; warnings: Warning[] } {
   const all: Cited = { citations: [], all: false, warnings: [] };
   for (const f of opts.aux ?? []) auxCitations(f, all);
   for (const f of opts.cited ?? []) {
@@ -130,7 +130,7 @@ export async function run(ctx: Context, args: string[], opts: ExportOptions): Pr
   const fromDocs = Boolean(opts.aux?.length || opts.cited?.length);
   if (fromDocs && args.length) throw new LitError('bad-usage', '--aux and --cited choose the papers themselves; give no query with them', EXIT.usage);
   const lib = await open(ctx);
-  const s = lib.searcher;
+  const s = lib.store;
   let papers: Paper[];
   let missing = 0;
   if (fromDocs) {

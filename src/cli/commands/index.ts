@@ -9,7 +9,7 @@ import { action, examples, type Runner } from '../command.js';
 export async function run(ctx: Context, _args: string[], opts: { json?: boolean; rebuild?: boolean }): Promise<number> {
   const lib = await open(ctx, { rebuild: opts.rebuild, allWarnings: true });
   // Counts come from the stored summary: `lit index` on a large library reads no paper.
-  const info = lib.searcher.info;
+  const info = lib.store.info;
   const summary = {
     files: info.files,
     entries: info.entries,

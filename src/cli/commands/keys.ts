@@ -69,7 +69,7 @@ async function presentPapers(ctx: Context): Promise<{ byKey: Map<string, Paper>;
   const lib = await open(ctx);
   const byKey = new Map<string, Paper>();
   const names = new Set<string>();
-  for (const p of lib.searcher.allPapers()) {
+  for (const p of lib.store.allPapers()) {
     byKey.set(p.key, p);
     names.add(p.key);
     for (const a of p.aliases) names.add(a);
@@ -139,9 +139,9 @@ export async function runSet(ctx: Context, args: string[]): Promise<number> {
     throw new LitError('bad-key', `${JSON.stringify(key)} is not a valid key: use letters, digits and _, with : . + / - only inside (at most 100 characters)`, EXIT.usage);
   }
   const lib = await open(ctx);
-  const sids = resolvePapers(lib.searcher, [name]);
+  const sids = resolvePapers(lib.store, [name]);
   if (sids.length !== 1) throw new LitError('bad-usage', 'name one paper', EXIT.usage);
-  const paper = lib.searcher.paper(sids[0]!);
+  const paper = lib.store.paper(sids[0]!);
   if (paper.key === key) {
     err(`lit: ${key} is already the key of that paper`);
     return finish(ctx, EXIT.ok, lib.warnings);

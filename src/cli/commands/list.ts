@@ -20,7 +20,7 @@ export async function run(ctx: Context, _args: string[], opts: ListOptions & { s
   // Without -n, `list` lists every paper; with it, the first n.
   const limit = opts.limit === undefined ? Infinity : limitOf(ctx, opts);
   const lib = await open(ctx);
-  const papers = lib.searcher.allPapers();
+  const papers = lib.store.allPapers();
   if (opts.sort) papers.sort(SORTS[opts.sort]);
   if (opts.reverse) papers.reverse();
   out(await render(papers.slice(0, limit).map((paper) => ({ paper })), chooseFormat(ctx, opts), ctx));

@@ -39,9 +39,9 @@ function launch(url: string): Promise<void> {
 
 export async function run(ctx: Context, args: string[], opts: { print?: boolean; code?: boolean }): Promise<number> {
   const lib = await openLibrary(ctx);
-  const sids = resolvePapers(lib.searcher, args);
+  const sids = resolvePapers(lib.store, args);
   if (sids.length !== 1) throw new LitError('bad-usage', `lit open takes one paper; ${sids.length} were named`, EXIT.usage);
-  const p = lib.searcher.paper(sids[0]!);
+  const p = lib.store.paper(sids[0]!);
   const url = paperLink(p, opts.code);
   if (!url) {
     throw new LitError('no-link', `${p.key} has no ${opts.code ? 'code link' : 'DOI, arXiv id or URL'}${opts.code ? '' : ' (lit show lists what it has)'}`, EXIT.noMatch);

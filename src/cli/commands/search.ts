@@ -1,7 +1,7 @@
 // `lit search`: ranked results, grep-like exit status.
 import { EXIT, LitError } from '../../errors.js';
 import { checkText, searchText } from '../../search/boolean.js';
-import type { Hit, Searcher } from '../../search/searcher.js';
+import type { Hit, LibraryStore } from '../../library-store.js';
 import { finish, open, type Context } from '../context.js';
 import { err, out } from '../output.js';
 import { chooseFormat, render } from '../render.js';
@@ -26,9 +26,9 @@ export function limitOf(ctx: Context, opts: ListOptions): number {
 }
 
 /** Prints hits in the chosen format; says on stderr when the limit left some out (D6). */
-export async function printHits(ctx: Context, searcher: Searcher, hits: Hit[], opts: ListOptions, highlight: string[]): Promise<void> {
+export async function printHits(ctx: Context, store: LibraryStore, hits: Hit[], opts: ListOptions, highlight: string[]): Promise<void> {
   const limit = limitOf(ctx, opts);
-  const rows = hits.slice(0, limit).map((h) => ({ paper: searcher.paper(h.sid), score: h.score }));
+  const rows = hits.slice(0, limit).map((h) => ({ paper: store.paper(h.sid), score: h.score }));
   out(await render(rows, chooseFormat(ctx, opts), ctx, highlight));
   // `rg` and `gh` never cut a list short without a word: a pipeline that exports the hits
   // would otherwise export ten of them and say nothing.
@@ -40,23 +40,23 @@ export async function run(ctx: Context, args: string[], opts: ListOptions & { fu
   const query = checkText(text);
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const found = searchText(lib.searcher, text, { fuzzy: opts.fuzzy });
+  const found = searchText(lib.store, text, { fuzzy: opts.fuzzy });
   const { notes } = found;
   let hits = found.hits;
   // Another order than relevance sorts every hit first, so the limit keeps the newest (say), not the best.
   if (opts.sort && opts.sort !== 'relevance') {
     const { SORTS } = await import('./list.js');
     const by = SORTS[opts.sort]!;
-    hits = [...hits].sort((a, b) => by(lib.searcher.paper(a.sid), lib.searcher.paper(b.sid)));
+    hits = [...hits].sort((a, b) => by(lib.store.paper(a.sid), lib.store.paper(b.sid)));
   }
   if (opts.reverse) hits = [...hits].reverse();
   if (!ctx.quiet) for (const n of notes) err(`lit: note: ${n}`);
   if (!hits.length) {
-    const hint = lib.searcher.suggest(query);
+    const hint = lib.store.suggest(query);
     err(`lit: no match for ${JSON.stringify(text)}${hint ? `; did you mean: ${hint}` : ''}`);
     return finish(ctx, EXIT.noMatch, lib.warnings);
   }
-  await printHits(ctx, lib.searcher, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)]);
+  await printHits(ctx, lib.store, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)]);
   return finish(ctx, EXIT.ok, lib.warnings);
 }
 

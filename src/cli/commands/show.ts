@@ -91,7 +91,7 @@ function visibleStrings<T>(v: T): T {
 
 export async function run(ctx: Context, args: string[], opts: { json?: boolean; jsonl?: boolean; format?: string }): Promise<number> {
   const lib = await open(ctx);
-  const papers = resolvePapers(lib.searcher, args).map((sid) => lib.searcher.paper(sid));
+  const papers = resolvePapers(lib.store, args).map((sid) => lib.store.paper(sid));
   // The full view is show's own; a table or TSV of one paper is not a thing (D15).
   if (opts.format === 'table' || opts.format === 'tsv') throw new LitError('bad-format', `lit show has no ${opts.format} form: it shows papers in full, or in an export format (--json, --format bibtex, …)`, EXIT.usage);
   const format = opts.json || opts.jsonl || opts.format ? chooseFormat(ctx, opts) : 'full';

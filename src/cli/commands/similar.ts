@@ -10,12 +10,12 @@ import { action, examples, limitOptions, outputOptions, type Runner } from '../c
 export async function run(ctx: Context, args: string[], opts: ListOptions): Promise<number> {
   limitOf(ctx, opts);
   const lib = await open(ctx);
-  const hits = lib.searcher.similar(resolvePapers(lib.searcher, args));
+  const hits = lib.store.similar(resolvePapers(lib.store, args));
   if (!hits.length) {
     err('lit: no similar papers');
     return finish(ctx, EXIT.noMatch, lib.warnings);
   }
-  await printHits(ctx, lib.searcher, hits, opts, []);
+  await printHits(ctx, lib.store, hits, opts, []);
   return finish(ctx, EXIT.ok, lib.warnings);
 }
 
