@@ -136,11 +136,11 @@ class TermList {
    * edits from an ASCII word in bytes than in letters, so none within reach is missed that way
    * by more than those few scripts' one- and two-letter words.
    */
-  near(t: string, max: number): number[] {
-    if (!/^[\x00-\x7f]*$/.test(t)) return this.all().flatMap((x, i) => (boundedLevenshtein(t, x, max) <= max ? [i] : []));
+  near(t: string, max: number, from = 0, to = this.length): number[] {
+    if (!/^[\x00-\x7f]*$/.test(t)) return this.all().flatMap((x, i) => (i >= from && i < to && boundedLevenshtein(t, x, max) <= max ? [i] : []));
     const out: number[] = [];
     const o = this.offsets;
-    for (let i = 0; i < this.length; i++) {
+    for (let i = from; i < to; i++) {
       const start = o[i]!;
       const len = o[i + 1]! - start;
       if (len < t.length - max || len > t.length + max) continue;
@@ -468,7 +468,12 @@ export class Searcher implements LibraryStore {
     const terms = this.vocab.terms;
     let best: { t: string; d: number; df: number } | null = null;
     const max = t.length <= 4 ? 1 : 2;
-    for (const i of terms.near(t, max)) {
+    // A typo rarely hits the first letter: the words that share it (a range of the sorted
+    // vocabulary) are tried first, and the whole vocabulary only when none is within reach.
+    const from = lowerBound(terms, t[0]!);
+    const to = lowerBound(terms, String.fromCharCode(t.charCodeAt(0) + 1));
+    const near = terms.near(t, max, from, to);
+    for (const i of near.length ? near : terms.near(t, max)) {
       const term = terms.at(i)!;
       const d = boundedLevenshtein(t, term, max);
       if (d === Infinity) continue;
@@ -599,7 +604,7 @@ export class Searcher implements LibraryStore {
     for (const sid of docs) {
       if (this.containsPhrase(sid, want)) return true;
       // A split that is real shows up soon; reading every paper of a word costs more than it finds.
-      if (++looked >= PHRASE_PROBE / 4) break;
+      if (++looked >= PHRASE_PROBE / 10) break;
     }
     return false;
   }
