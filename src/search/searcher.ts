@@ -88,9 +88,17 @@ function boundedLevenshteinBytes(a: string, bytes: Buffer, start: number, len: n
     cur[0] = i;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
+    // Comparisons written out, not Math.min: this loop runs once per term of the vocabulary in a
+    // process too short-lived for the optimising compiler to reach it.
+    let left = i;
     for (let j = 1; j <= len; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === bytes[start + j - 1] ? 0 : 1));
+      const up = prev[j]! + 1;
+      const diag = prev[j - 1]! + (ca === bytes[start + j - 1] ? 0 : 1);
+      let v = left + 1;
+      if (up < v) v = up;
+      if (diag < v) v = diag;
       cur[j] = v;
+      left = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return Infinity;
