@@ -1,7 +1,8 @@
 // Hostile and odd input through the built binary: the cases of the reliability findings, with
 // payloads of our own. Nothing may crash, hang, print a raw escape or lose data without a word.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
+import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +150,30 @@ describe('sizes (S1-S7)', () => {
     expect(r.status).toBe(0);
     // Generous: quadratic splitting took 23 s on this file.
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('a source larger than one string can hold', () => {
+  it('is skipped with a warning naming it and its size, and the rest is read', () => {
+    // Past V8's longest string (512 MiB): decoding it threw "Invalid string length" (exit 70).
+    const dir = tempDir();
+    const f = path.join(dir, 'huge.txt');
+    const block = Buffer.from('Abstract: sparse pruning of large language models with structured masks.\n'.repeat(14_000));
+    const fd = openSync(f, 'w');
+    try {
+      for (let written = 0; written <= bufferConstants.MAX_STRING_LENGTH; written += block.length) writeSync(fd, block);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      const r = lit(['-s', f, '-s', PROFILE, 'index', '--json'], { cacheDir: tempDir() });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/huge\.txt: file is 5\d\d MB, more than the 512 MB lit can read as one text; split it into smaller files.*\[file-too-large\]/);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(json(r.stdout).papers).toBe(10);
+    } finally {
+      rmSync(f, { force: true });
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // Finding and decoding source files. Returns data and warnings; never prints.
 import { closeSync, constants, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import path from 'node:path';
 import { LitError, EXIT } from '../errors.js';
 import { sha1 } from '../hash.js';
@@ -373,6 +374,12 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
     return { text: null, warnings: [unreadable(file.display, err)] };
   }
   if (bytes.length === 0) return { text: null, warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
+  // One JavaScript string holds at most MAX_STRING_LENGTH characters (512 MiB on 64-bit Node):
+  // a larger source cannot be read as one text, and decoding it threw "Invalid string length".
+  if (bytes.length > bufferConstants.MAX_STRING_LENGTH) {
+    const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+    return { text: null, warnings: [{ code: 'file-too-large', file: file.display, message: `file is ${mb(bytes.length)}, more than the ${mb(bufferConstants.MAX_STRING_LENGTH)} lit can read as one text; split it into smaller files, which lit reads and merges as one library; skipped` }] };
+  }
   let text: string;
   const wide = utf16Order(bytes);
   if (wide) {
