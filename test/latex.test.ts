@@ -60,5 +60,7 @@ describe('one-symbol math in listings', () => {
     ['1.53% $\\sim$ 6.11%', '1.53% ∼ 6.11%'],
     ['an $\\ell_1$ penalty', 'an $\\ell_1$ penalty'],
     ['$\\notacommand$', '$\\notacommand$'],
+    ['a fraction ($<$3%) and $>$ 5', 'a fraction (<3%) and > 5'],
+    ['$x<y$ stays math', '$x<y$ stays math'],
   ])('%s → %s', (text, out) => expect(mathSymbols(text)).toBe(out));
 });

@@ -82,8 +82,11 @@ const ONE_CHAR: Record<string, string> = {
  * same whichever source it came from, and an export reads back as it was.
  */
 export function mathSymbols(text: string): string {
-  if (!text.includes('$\\')) return text;
-  return text.replace(/\$\s*\\([a-zA-Z]+)\s*\$/g, (m, name: string) => (SYMBOL[name]?.length === 1 ? SYMBOL[name]! : m));
+  if (!text.includes('$')) return text;
+  // `($<$3%)` is how arXiv abstracts write a bare less-than sign, and how lit's BibTeX writes it.
+  const signs = text.replace(/\$([<>|])\$/g, '$1');
+  if (!signs.includes('$\\')) return signs;
+  return signs.replace(/\$\s*\\([a-zA-Z]+)\s*\$/g, (m, name: string) => (SYMBOL[name]?.length === 1 ? SYMBOL[name]! : m));
 }
 
 /** Reads LaTeX as Unicode: accents, special letters and symbols, dashes and quotes, markup and braces gone. */
