@@ -153,6 +153,16 @@ describe('sizes (S1-S7)', () => {
   });
 });
 
+describe('a query word of 40,000 letters', () => {
+  it('is answered in linear time, not tried at every split point', () => {
+    // Looking for the hyphenated words it might join took 17 s: a split per letter, each stemmed.
+    const r = spawnSync(process.execPath, [BIN, 'search', 'ab'.repeat(20_000)], { env: litEnv({ cacheDir: tempDir() }), encoding: 'utf8', timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^lit: no match for/m);
+  });
+});
+
 describe('a source larger than one string can hold', () => {
   it('is skipped with a warning naming it and its size, and the rest is read', () => {
     // Past V8's longest string (512 MiB): decoding it threw "Invalid string length" (exit 70).

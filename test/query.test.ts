@@ -61,6 +61,7 @@ describe('OR, | and parentheses (D10)', () => {
     ['OR pruning', /OR with nothing before it/],
     ['a ) b', /a \) with no \( before it at character 3/],
     ['(a | ) b', /an empty side of OR/],
+    [`${'('.repeat(20_000)}pruning${')'.repeat(20_000)}`, /groups nested more than 32 deep at character 33/],
   ])('%j is an error pointing at where', (q, message) => {
     const r = lit(['search', q]);
     expect(r.status).toBe(2);
@@ -106,5 +107,19 @@ describe('joined and hyphenated words (D15)', () => {
     const ids = (q: string) => new Set(lit(['search', q, '--all', '--format', 'ids']).stdout.trim().split('\n').filter((k) => /medoid|eager/.test(k)));
     expect(ids('k medoids')).toEqual(ids('kmedoids'));
     expect(ids('k-medoids')).toEqual(ids('kmedoids'));
+  });
+});
+
+describe('query errors point at the place (D10)', () => {
+  it.each([
+    ['pruning "large language', '"'],
+    ['(pruning', '('],
+    [`${'word '.repeat(30)}) b`, ')'],
+  ])('%j: the caret stands under the offending character, with the query cut to its neighbourhood', (q, ch) => {
+    const r = lit(['search', '--', q]);
+    expect(r.status).toBe(2);
+    const [, shown, caret] = r.stderr.trimEnd().split('\n');
+    expect(shown!.length).toBeLessThanOrEqual(2 + 62);
+    expect(shown![caret!.indexOf('^')]).toBe(ch);
   });
 });

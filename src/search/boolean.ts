@@ -2,13 +2,15 @@
 // them is the plain one (papers with all words first, then the rest); one with them is
 // turned into an OR of plain queries, each run as before, and their hits are joined.
 import { EXIT, LitError } from '../errors.js';
-import { isEmptyQuery, parseQuery, type Query } from './query.js';
+import { isEmptyQuery, parseQuery, pointAt, type Query } from './query.js';
 import type { Hit, LibraryStore } from '../library-store.js';
 
 type Node = { or: Node[][] } | { term: string } | { not: Node };
 
 // More alternatives than this is a query no one typed by hand.
 const MAX_BRANCHES = 64;
+// Groups nested deeper than this likewise; 20,000 of them overflowed the stack.
+const MAX_DEPTH = 32;
 
 /** True when the query uses OR, `|` or parentheses outside quotes. */
 function isBoolean(text: string): boolean {
@@ -38,7 +40,7 @@ function tokens(text: string): { t: string; at: number }[] {
     while (i < text.length && !/[\s()|]/.test(text[i]!)) {
       if (text[i] === '"') {
         const close = text.indexOf('"', i + 1);
-        if (close < 0) throw new LitError('bad-query', `the quote at character ${i + 1} is never closed`, EXIT.usage);
+        if (close < 0) throw new LitError('bad-query', `the quote at character ${i + 1} is never closed (close it, or leave it out):\n${pointAt(text, i)}`, EXIT.usage);
         i = close + 1;
       } else i++;
     }
@@ -53,9 +55,10 @@ function parse(text: string): Node {
   const toks = tokens(text);
   let k = 0;
   const fail = (msg: string, at: number): never => {
-    throw new LitError('bad-query', `${msg} at character ${at + 1}: ${text}\n${' '.repeat(at + 5)}^`, EXIT.usage);
+    throw new LitError('bad-query', `${msg} at character ${at + 1}:\n${pointAt(text, at)}`, EXIT.usage);
   };
-  const group = (closing: boolean, open: number): Node => {
+  const group = (closing: boolean, open: number, depth: number): Node => {
+    if (depth > MAX_DEPTH) fail(`groups nested more than ${MAX_DEPTH} deep`, open);
     const alts: Node[][] = [[]];
     for (; k < toks.length; k++) {
       const { t, at } = toks[k]!;
@@ -69,7 +72,7 @@ function parse(text: string): Node {
         alts.push([]);
       } else if (t === '(' || t === '-(') {
         k++;
-        const inner = group(true, at);
+        const inner = group(true, at, depth + 1);
         alts[alts.length - 1]!.push(t === '-(' ? { not: inner } : inner);
       } else alts[alts.length - 1]!.push({ term: t });
     }
@@ -77,7 +80,7 @@ function parse(text: string): Node {
     if (!alts[alts.length - 1]!.length) fail('OR with nothing after it', toks[toks.length - 1]?.at ?? 0);
     return { or: alts };
   };
-  return group(false, 0);
+  return group(false, 0, 0);
 }
 
 /** One plain query, and the groups whose papers it leaves out. */

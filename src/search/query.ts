@@ -67,6 +67,16 @@ function parseYear(v: string): { from: number; to: number } {
   return { from, to };
 }
 
+/**
+ * The query around one place, on a line of its own with a caret under that place: at most 30
+ * characters either side, so a long query does not bury the caret.
+ */
+export function pointAt(text: string, at: number): string {
+  const from = Math.max(0, at - 30);
+  const lead = from ? '…' : '';
+  return `  ${lead}${text.slice(from, at + 30)}${at + 30 < text.length ? '…' : ''}\n  ${' '.repeat(lead.length + at - from)}^`;
+}
+
 /** Parses the words of a query as typed (the shell has already split them). */
 export function parseQuery(input: string): Query {
   const q: Query = { words: [], phrases: [], fields: [], exclude: [], excludeFields: [], year: null, names: [], filters: [] };
@@ -76,7 +86,7 @@ export function parseQuery(input: string): Query {
   const quotes = [...input.matchAll(/"/g)].map((m) => m.index!);
   if (quotes.length % 2 === 1) {
     const at = quotes[quotes.length - 1]!;
-    throw new LitError('bad-query', `the quote at character ${at + 1} is never closed: ${input.slice(Math.max(0, at - 10), at + 20)}\n${' '.repeat(Math.min(at, 10) + 0)}^ (close it, or leave it out)`, EXIT.usage);
+    throw new LitError('bad-query', `the quote at character ${at + 1} is never closed (close it, or leave it out):\n${pointAt(input, at)}`, EXIT.usage);
   }
   let years = 0;
   for (const m of input.matchAll(re)) {

@@ -570,7 +570,8 @@ export class Searcher implements LibraryStore {
 
   private splitJoined(word: string): string | null {
     const w = foldAscii(word).toLowerCase();
-    if (!/^[a-z0-9]{4,}$/.test(w)) return null;
+    // A joined word is a few words long; longer input is no such word (and would cost a split per letter).
+    if (!/^[a-z0-9]{4,40}$/.test(w)) return null;
     const df = (t: string | null) => (t ? this.df(t) : 0);
     const candidates: { phrase: string; score: number }[] = [];
     // The rarer word's paper count; a stop word (`of` in chain-of-experts) is no word to count.
