@@ -153,6 +153,25 @@ describe('sizes (S1-S7)', () => {
   });
 });
 
+describe('markup nested 20,000 deep in a .bib', () => {
+  it.each([
+    ['braces', (n: number) => `${'{'.repeat(n)}x${'}'.repeat(n)}`],
+    ['\\emph groups', (n: number) => `${'\\emph{'.repeat(n)}x${'}'.repeat(n)}`],
+    ['accents', (n: number) => `${"\\'{".repeat(n)}x${'}'.repeat(n)}`],
+  ])('%s: read, shown and exported, the other entries with them (it overflowed the stack)', (_, nest) => {
+    const dir = tempDir();
+    const f = path.join(dir, 'deep.bib');
+    writeFileSync(f, `@misc{deep, title = {${nest(20_000)}}}\n@misc{fine, title = {A Fine Title}}\n`);
+    const cacheDir = tempDir();
+    const listed = lit(['-s', f, 'list', '--format', 'ids'], { cacheDir });
+    expect(listed.stderr).not.toMatch(/internal error/);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.trim().split('\n').sort()).toEqual(['deep', 'fine']);
+    expect(lit(['-s', f, 'export', '--format', 'bibtex'], { cacheDir }).status).toBe(0);
+    expect(lit(['-s', f, 'show', 'deep'], { cacheDir }).status).toBe(0);
+  });
+});
+
 describe('a query word of 40,000 letters', () => {
   it('is answered in linear time, not tried at every split point', () => {
     // Looking for the hyphenated words it might join took 17 s: a split per letter, each stemmed.

@@ -103,8 +103,15 @@ const LIGATURES: [string, string][] = [['---', '—'], ['--', '–'], ['``', '�
 // Characters that are text as they stand, in text and in math alike.
 const PLAIN = /[^\\{}$~`'\-^_]+/y;
 
+// Deeper than any real markup: past it, braces are read flat instead of by recursion, which a
+// title of 20,000 nested groups overflowed the stack with.
+const MAX_DEPTH = 100;
+
 class Reader {
   private i = 0;
+  private depth = 0;
+  /** Groups opened past MAX_DEPTH whose closing brace is still to come. */
+  private flat = 0;
   constructor(
     private readonly s: string,
     private readonly math: MathMode,
@@ -128,6 +135,12 @@ class Reader {
         if (this.i >= s.length) break;
       }
       const c = s[this.i]!;
+      // A closing brace of a group read flat (see group) closes nothing.
+      if (c === '}' && this.flat) {
+        this.flat--;
+        this.i++;
+        continue;
+      }
       if (c === '}' && close === '}') {
         this.i++;
         return out;
@@ -139,7 +152,7 @@ class Reader {
       if (c === '\\') out += this.command(inMath);
       else if (c === '{') {
         this.i++;
-        out += this.until('}', inMath);
+        out += this.group(inMath);
       } else if (c === '}') this.i++;
       else if (c === '$' && !inMath) out += this.mathGroup();
       else if (inMath && (c === '^' || c === '_')) this.i++;
@@ -150,6 +163,20 @@ class Reader {
       }
     }
     return out;
+  }
+
+  /** A braced group's text, after its `{`; past MAX_DEPTH its text is left to the enclosing level. */
+  private group(inMath: boolean): string {
+    if (this.depth >= MAX_DEPTH) {
+      this.flat++;
+      return '';
+    }
+    this.depth++;
+    try {
+      return this.until('}', inMath);
+    } finally {
+      this.depth--;
+    }
   }
 
   /** `$…$`: kept as written, or read as Unicode. */
@@ -181,7 +208,7 @@ class Reader {
     if (c === undefined) return '';
     if (c === '{') {
       this.i++;
-      return this.until('}', inMath);
+      return this.group(inMath);
     }
     if (c === '\\') return this.command(inMath);
     this.i++;
