@@ -120,10 +120,12 @@ export function parseQuery(input: string): Query {
       if (neg) throw new LitError('bad-query', `-year:${value}: a year cannot be excluded; use a range such as year:..2022`, EXIT.usage);
       q.year = parseYear(value);
     } else if (neg && field) q.excludeFields.push({ field: FIELD_NAMES[field]!, value });
-    else if (neg) q.exclude.push(value);
-    else if (field) q.fields.push({ field: FIELD_NAMES[field]!, value });
+    else if (neg) {
+      if (/[\p{L}\p{N}]/u.test(value)) q.exclude.push(value);
+    } else if (field) q.fields.push({ field: FIELD_NAMES[field]!, value });
     else if (quoted !== undefined) q.phrases.push(value);
-    else q.words.push(value);
+    // A word of punctuation alone (`-`, `--`, `—`) holds nothing to search for.
+    else if (/[\p{L}\p{N}]/u.test(value)) q.words.push(value);
   }
   return q;
 }
