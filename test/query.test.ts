@@ -125,3 +125,12 @@ describe('query errors point at the place (D10)', () => {
     expect(shown![caret!.indexOf('^')]).toBe(ch);
   });
 });
+
+describe('a query of punctuation alone', () => {
+  it('`lit search -- --` is an empty query (exit 2), not every paper', () => {
+    const r = lit(['search', '--', '--']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/the query is empty/);
+  });
+});
