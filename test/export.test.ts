@@ -63,6 +63,8 @@ describe('bibtex', () => {
     ['a lone { brace', 'a lone \\textbraceleft{} brace'],
     ['\\emph{kept} and \\url{https://x.org/a_b} but not \\cite{x}', '\\emph{kept} and \\url{https://x.org/a_b} but not \\textbackslash{}cite\\{x\\}'],
     ['日本', '日本'],
+    // Private-use characters are lit's brace markers inside the encoder: in text they are themselves.
+    ['\ue000{x}\ue001', '\ue000\\textbraceleft{}x\\textbraceright{}\ue001'],
   ])('toLatex(%s) → %s', (input, expected) => expect(toLatex(input, true)).toBe(expected));
 
   it.each([

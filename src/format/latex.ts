@@ -121,7 +121,8 @@ export class LatexEncoder {
         }
         const ch = String.fromCodePoint(text.codePointAt(i)!);
         i += ch.length;
-        const latex = BRACES[ch] ?? this.char(ch);
+        // The markers are braces only where pairBraces put them; in other text they are themselves.
+        const latex = (part.marked || (ch !== OPEN && ch !== CLOSE) ? BRACES[ch] : undefined) ?? this.char(ch);
         // `--`, `''` and `` `` `` are ligatures to TeX: a hyphen after a hyphen (or a dash's
         // last hyphen) is kept apart with `{}`, so `--flag` stays two hyphens.
         if ((prev === '-' && latex[0] === '-') || (prev === "'" && latex[0] === "'") || (prev === '`' && latex[0] === '`')) out += '{}';
@@ -142,16 +143,16 @@ export class LatexEncoder {
     return pairBraces(splitMarkup(text))
       // Math as a whole is protected by one group (`{$O(n)$}`); kept markup by two, since BibTeX
       // changes case inside a group that opens with a command.
-      .map((part) => (part.raw ? (part.text.startsWith('\\') ? `{{${part.text}}}` : `{${part.text}}`) : this.words(part.text, proper)))
+      .map((part) => (part.raw ? (part.text.startsWith('\\') ? `{{${part.text}}}` : `{${part.text}}`) : this.words(part, proper)))
       .join('');
   }
 
-  private words(text: string, proper: Set<string>): string {
-    return text
+  private words(part: Part, proper: Set<string>): string {
+    return part.text
       .split(/(\s+)/)
       .map((word) => {
         if (/^\s*$/.test(word)) return word;
-        const latex = this.encode([{ raw: false, text: word }]);
+        const latex = this.encode([{ raw: false, text: word, marked: part.marked }]);
         const plain = word.replace(/[\ue000\ue001]/g, (c) => (c === OPEN ? '{' : '}'));
         if (!mustKeepCase(plain) && !proper.has(plain)) return latex;
         // A group that opens with a command is a "special character" to BibTeX, which changes
@@ -213,7 +214,7 @@ function pairBraces(parts: Part[]): Part[] {
       }
     });
   });
-  return parts.map((p, k) => ({ raw: p.raw, text: chars[k]!.join('') }));
+  return parts.map((p, k) => ({ raw: p.raw, text: chars[k]!.join(''), marked: true }));
 }
 
 /** Superscript and subscript characters, written `{$^{+}$}` and `{$_{2}$}`; ² ³ ¹ have text commands. */
@@ -257,6 +258,8 @@ export const KEPT_COMMAND = /\\(?:emph|textit|textbf|textsc|texttt)\{[^{}\\$]*\}
 interface Part {
   raw: boolean;
   text: string;
+  /** Its paired braces are marked with OPEN and CLOSE (see pairBraces). */
+  marked?: boolean;
 }
 
 function splitMarkup(text: string): Part[] {
