@@ -77,24 +77,25 @@ ${EXIT_HELP}`,
  * query term (an exclusion), not an unknown option (D11); it goes after `--`, which ends the
  * options. `-aq` (two known short flags) stays options.
  */
-export function queryWords(argv: string[]): string[] {
+export function queryWords(argv: string[], p: Command): string[] {
   const cmd = argv.findIndex((a) => QUERY_COMMANDS.has(a));
   if (cmd < 0 || argv.includes('--')) return argv;
+  // The flags come from the command tree itself: the program's and the query command's.
+  const options = [...p.options, ...(p.commands.find((c) => c.name() === argv[cmd])?.options ?? [])];
+  const shortFlags = options.map((o) => o.short?.slice(1) ?? '').join('');
+  const takesValue = new Set(options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))));
   const rest = argv.slice(cmd + 1);
-  const words = rest.filter((a, i) => /^-[^-]{2,}/.test(a) && ![...a.slice(1)].every((c) => SHORT_FLAGS.includes(c)) && !TAKES_VALUE.has(rest[i - 1] ?? ''));
+  const words = rest.filter((a, i) => /^-[^-]{2,}/.test(a) && ![...a.slice(1)].every((c) => shortFlags.includes(c)) && !takesValue.has(rest[i - 1] ?? ''));
   if (!words.length) return argv;
   return [...argv.slice(0, cmd + 1), ...rest.filter((a) => !words.includes(a)), '--', ...words];
 }
 const QUERY_COMMANDS = new Set(['search', 'export']);
-// Short flags of lit and its query commands; -n, -f, -s and -o take a value.
-const SHORT_FLAGS = 'naqhVfso';
-const TAKES_VALUE = new Set(['-n', '--limit', '-f', '--format', '-s', '--source', '-o', '--output', '--cache-dir', '--config', '--aux', '--cited']);
 
 /** Runs lit with these arguments; returns the exit status instead of exiting. */
 export async function main(argv: string[]): Promise<number> {
   const { program: p, runner } = build();
   try {
-    await p.parseAsync(queryWords(argv), { from: 'user' });
+    await p.parseAsync(queryWords(argv, p), { from: 'user' });
     await flushStdout();
     return runner.status;
   } catch (e) {
