@@ -38,6 +38,9 @@ export interface Extra {
 }
 
 /** What bibliography formats say about a paper beyond title, authors, date and abstract. */
+/** lit's paper types, which are BibLaTeX's entry types: what `type:` takes and BibLaTeX exports write. */
+export const PAPER_TYPES = ['article', 'book', 'inbook', 'incollection', 'inproceedings', 'proceedings', 'thesis', 'report', 'unpublished', 'manual', 'booklet', 'collection', 'online', 'misc', 'dataset', 'software', 'patent', 'periodical', 'reference', 'inreference'];
+
 export interface BibFields {
   /** Entry type in BibLaTeX's names: article, inproceedings, book, incollection, thesis, report, misc, online, … */
   type: string | null;

@@ -2,7 +2,7 @@
 // BibLaTeX keeps UTF-8 (biber reads it natively) and uses its ISO `date` field. A paper a
 // listing gave no type is @misc: a listing does not say where it appeared, and @online would
 // demand a URL. Fields a .bib had that lit does not model are written back as they were.
-import type { Author, Paper, Warning } from '../model.js';
+import { PAPER_TYPES, type Author, type Paper, type Warning } from '../model.js';
 import { litNotes } from './notes.js';
 import { LatexEncoder } from './latex.js';
 
@@ -13,10 +13,7 @@ const BIBTEX_TYPES: Record<string, string> = {
   article: 'article', book: 'book', inbook: 'inbook', incollection: 'incollection', inproceedings: 'inproceedings', proceedings: 'proceedings',
   thesis: 'phdthesis', report: 'techreport', unpublished: 'unpublished', manual: 'manual', booklet: 'booklet', collection: 'book',
 };
-const BIBLATEX_TYPES = new Set([
-  'article', 'book', 'inbook', 'incollection', 'inproceedings', 'proceedings', 'thesis', 'report', 'unpublished', 'manual', 'booklet',
-  'collection', 'online', 'misc', 'dataset', 'software', 'patent', 'periodical', 'reference', 'inreference',
-]);
+const BIBLATEX_TYPES = new Set(PAPER_TYPES);
 // Where the venue goes: the journal for an article, the book or proceedings for a part of one.
 const IN_BOOK = new Set(['inproceedings', 'incollection', 'inbook']);
 

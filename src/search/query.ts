@@ -1,5 +1,6 @@
 // Query syntax: words, "quoted phrases", field:value, year:2024 or year:2023..2025, -exclusions.
 import { EXIT, LitError } from '../errors.js';
+import { PAPER_TYPES } from '../model.js';
 import type { Field } from './analyze.js';
 
 export interface FieldTerm {
@@ -31,8 +32,7 @@ export interface FilterTerm {
   negate: boolean;
 }
 
-/** The types `type:` takes: lit's, which are BibLaTeX's names. */
-export const PAPER_TYPES = ['article', 'book', 'inbook', 'incollection', 'inproceedings', 'proceedings', 'thesis', 'report', 'unpublished', 'manual', 'booklet', 'collection', 'online', 'misc', 'dataset', 'software', 'patent', 'periodical', 'reference', 'inreference'];
+
 
 export interface NameTerm {
   field: 'key' | 'id';
