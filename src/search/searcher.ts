@@ -57,29 +57,20 @@ export const fuzzyOption = (term: string): number | false => (term.length >= FUZ
 /** Edit distance of a and b, or Infinity once it must exceed max. */
 export function boundedLevenshtein(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return Infinity;
+  const codes = new Uint16Array(b.length);
+  for (let j = 0; j < b.length; j++) codes[j] = b.charCodeAt(j);
+  return distanceWithin(a, codes, 0, b.length, max);
+}
+
+/**
+ * Edit distance of `a` and the `len` code units of `b` from `start`, or Infinity once it must
+ * exceed max. The vocabulary scan passes the stored UTF-8 bytes as they are (terms are folded to
+ * ASCII), so no term is decoded to be compared.
+ */
+function distanceWithin(a: string, b: ArrayLike<number>, start: number, len: number, max: number): number {
+  if (Math.abs(a.length - len) > max) return Infinity;
   // Two rows reused across calls: a fuzzy query compares against every word of the vocabulary,
   // and fresh arrays for each made the garbage collector a fifth of a 10,000-paper search.
-  if (rowA.length <= b.length) [rowA, rowB] = [new Int32Array(b.length * 2 + 2), new Int32Array(b.length * 2 + 2)];
-  let prev = rowA;
-  let cur = rowB;
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return Infinity;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]! <= max ? prev[b.length]! : Infinity;
-}
-/** boundedLevenshtein of an ASCII word against stored UTF-8 bytes, without decoding them. */
-function boundedLevenshteinBytes(a: string, bytes: Buffer, start: number, len: number, max: number): number {
-  if (Math.abs(a.length - len) > max) return Infinity;
   if (rowA.length <= len) [rowA, rowB] = [new Int32Array(len * 2 + 2), new Int32Array(len * 2 + 2)];
   let prev = rowA;
   let cur = rowB;
@@ -93,7 +84,7 @@ function boundedLevenshteinBytes(a: string, bytes: Buffer, start: number, len: n
     let left = i;
     for (let j = 1; j <= len; j++) {
       const up = prev[j]! + 1;
-      const diag = prev[j - 1]! + (ca === bytes[start + j - 1] ? 0 : 1);
+      const diag = prev[j - 1]! + (ca === b[start + j - 1] ? 0 : 1);
       let v = left + 1;
       if (up < v) v = up;
       if (diag < v) v = diag;
@@ -152,7 +143,7 @@ class TermList {
       const start = o[i]!;
       const len = o[i + 1]! - start;
       if (len < t.length - max || len > t.length + max) continue;
-      if (boundedLevenshteinBytes(t, this.text, start, len, max) <= max) out.push(i);
+      if (distanceWithin(t, this.text, start, len, max) <= max) out.push(i);
     }
     return out;
   }
