@@ -2,7 +2,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lit, ROOT, tempDir } from './helpers.js';
+import { lit, ROOT, tempDir, uncreatableDir } from './helpers.js';
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>[];
 
@@ -314,9 +314,7 @@ describe('the cache', () => {
   it('still answers from a read-only cache folder, with a warning', () => {
     if (process.getuid?.() === 0) {
       // root ignores folder permissions; a path under a file can never be created instead.
-      const blocker = path.join(tempDir(), 'file');
-      writeFileSync(blocker, '');
-      const r = lit(['search', 'pruning'], { cacheDir: path.join(blocker, 'cache') });
+      const r = lit(['search', 'pruning'], { cacheDir: uncreatableDir() });
       expect(r.status).toBe(0);
       expect(r.stdout).not.toBe('');
       expect(r.stderr).toMatch(/cannot write the cache.*answering from memory/);

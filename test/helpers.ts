@@ -1,6 +1,6 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +84,14 @@ export function lit(args: string[], opts: LitOptions = {}): LitRun {
   const o: SpawnSyncOptions = { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8', input: opts.input ?? '', maxBuffer: 64 * 1024 * 1024 };
   const r = spawnSync(process.execPath, [BIN, ...args], o);
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * A cache folder no one can create, root included: a path under a regular file. Root ignores
+ * folder permissions, so a read-only folder would not do for tests run as root.
+ */
+export function uncreatableDir(): string {
+  const blocker = path.join(tempDir(), 'file');
+  writeFileSync(blocker, '');
+  return path.join(blocker, 'cache');
 }

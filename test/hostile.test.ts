@@ -6,7 +6,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, o
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BIN, lit, litEnv, ROOT, tempDir } from './helpers.js';
+import { BIN, lit, litEnv, ROOT, tempDir, uncreatableDir } from './helpers.js';
 import { hasTool, itWithTool } from './tools.js';
 
 const SEEDS = path.join(ROOT, 'seeds');
@@ -345,9 +345,7 @@ describe('the caches (C3, C9, C14-C18)', () => {
   it('says why cache clear cannot clear a read-only folder (C9)', () => {
     if (process.getuid?.() === 0) {
       // root writes anywhere; a folder on a path through a file can never be written instead.
-      const blocker = path.join(tempDir(), 'file');
-      writeFileSync(blocker, '');
-      const r = lit(['cache', 'clear'], { cacheDir: path.join(blocker, 'cache') });
+      const r = lit(['cache', 'clear'], { cacheDir: uncreatableDir() });
       expect(r.status).toBe(0);
       expect(r.stderr).toMatch(/removed 0 cache files/);
       return;
