@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generator, writeProfile } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -13,43 +14,13 @@ const BIN = path.join(ROOT, 'bin', 'lit.js');
 const quick = process.argv.includes('--quick');
 mkdirSync(OUT, { recursive: true });
 
-// A seeded generator, so every run benchmarks the same libraries.
-let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-const pickOne = (a) => a[Math.floor(rand() * a.length)];
-
-const seedText = readdirSync(path.join(ROOT, 'seeds')).map((f) => readFileSync(path.join(ROOT, 'seeds', f), 'utf8')).join('\n');
-const tokens = seedText.split(/\s+/).filter((w) => /^[A-Za-z][A-Za-z-]*[.,]?$/.test(w));
-const next = new Map();
-for (let i = 0; i + 1 < tokens.length; i++) {
-  const list = next.get(tokens[i]) ?? [];
-  list.push(tokens[i + 1]);
-  next.set(tokens[i], list);
-}
-const starts = tokens.filter((w) => /^[A-Z]/.test(w));
-function sentence(n) {
-  let w = pickOne(starts);
-  const out = [w];
-  while (out.length < n) {
-    w = pickOne(next.get(w) ?? starts);
-    out.push(w);
-  }
-  return out.join(' ');
-}
-const families = ['Liu', 'Yin', 'Zhang', 'Chen', 'Huang', 'Wang', 'Li', 'Shen', 'Müller', 'García', 'Smith', 'Kim', 'Nguyen', 'Rossi', 'Ivanova'];
-const givens = ['Shiwei', 'Lu', 'Zhenyu', 'Tianlong', 'Tianjin', 'Ajay', 'Anna', 'José', 'Wei', 'Mina', 'Olga', 'Pedro', 'Sara'];
+// Seeded generators (bench/generate.mjs), so every run benchmarks the same libraries.
+const g = generator(path.join(ROOT, 'seeds'));
+const { rand, pickOne, sentence, givens } = g;
 
 function library(n) {
   const file = path.join(OUT, `profile-${n}.txt`);
-  if (existsSync(file)) return file;
-  const lines = ['Liu, Shiwei'];
-  for (let i = 0; i < n; i++) {
-    const title = `${sentence(6 + Math.floor(rand() * 8)).replace(/[.,]$/, '')} ${i.toString(36)}`;
-    const authors = Array.from({ length: 2 + Math.floor(rand() * 6) }, () => `${pickOne(families)}, ${pickOne(givens)}`);
-    lines.push(title, authors.join(', '), `${sentence(120 + Math.floor(rand() * 120))}.`);
-  }
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
+  return existsSync(file) ? file : writeProfile(file, path.join(ROOT, 'seeds'), n);
 }
 
 function once(args, env) {

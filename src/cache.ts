@@ -34,9 +34,10 @@ export function cacheFile(dir: string, key: string): string {
 // Cache files for other source sets are kept, newest first, up to this many.
 const KEEP = 8;
 
-// Every file lit writes in its cache folder: indexes, remembered source hashes, the start-up
+// Every file lit writes in its cache folder: indexes (MiniSearch's .litc, SQLite's databases and
+// the pointer naming the current one), remembered source hashes, the start-up
 // code cache (src/cli/boot.ts), parsed configs (src/config.ts), and the temporaries they are written through.
-const OURS = /^(library-[0-9a-f]+\.litc|source-hashes\.json|config-[0-9a-f]+\.json|code-[\w.-]+\.v8)(\.\d+(\.[a-z0-9]+)?\.tmp)?$/;
+const OURS = /^(library-[0-9a-f]+(\.litc|\.sqlite-current|-[0-9a-z]+\.sqlite(-wal|-shm|-journal)?)|source-hashes\.json|config-[0-9a-f]+\.json|code-[\w.-]+\.v8)(\.\d+(\.[a-z0-9]+)?\.tmp)?$/;
 
 /** Writes a cache file atomically, then drops old indexes and stray temporaries. */
 export async function writeCache(file: string, data: Buffer): Promise<void> {

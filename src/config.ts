@@ -5,6 +5,7 @@ import { EXIT, LitError } from './errors.js';
 import { yaml } from './lazy.js';
 import { makeFolder, writeFileAtomic } from './atomic.js';
 import { fastHash } from './hash.js';
+import { ENGINE_NAMES, type EngineChoice } from './library-store.js';
 
 export interface Config {
   /** The file it was read from. */
@@ -15,6 +16,8 @@ export interface Config {
   limit?: number;
   format?: string;
   keyScheme?: string;
+  /** The index engine: auto (by size), minisearch or sqlite. */
+  engine?: EngineChoice;
 }
 
 const NAME = 'lit.config.yaml';
@@ -48,6 +51,7 @@ const KEYS: Record<string, string> = {
   limit: 'a whole number of results',
   format: 'an output format name',
   'key-scheme': 'a citation-key template such as {auth}{year}{title}',
+  engine: `one of ${ENGINE_NAMES.join(', ')}`,
 };
 
 /**
@@ -103,7 +107,7 @@ function parseConfig(file: string, text: string, formats: string[]): Config {
     fail(`${(e as Error).message.split('\n')[0]}`, 0);
   }
   if (data === null || data === undefined) return { file };
-  if (typeof data !== 'object' || Array.isArray(data)) fail('expected a mapping of settings (sources, cache-dir, limit, format, key-scheme)', 0);
+  if (typeof data !== 'object' || Array.isArray(data)) fail('expected a mapping of settings (sources, cache-dir, limit, format, key-scheme, engine)', 0);
   const where = (key: string): number | undefined => {
     const node = doc.getIn([key], true) as { range?: [number, number, number] } | undefined;
     return node?.range?.[0];
@@ -142,6 +146,10 @@ function parseConfig(file: string, text: string, formats: string[]): Config {
         cfg.keyScheme = value as string;
         break;
       }
+      case 'engine':
+        if (typeof value !== 'string' || !(ENGINE_NAMES as string[]).includes(value)) bad();
+        cfg.engine = value as EngineChoice;
+        break;
     }
   }
   return cfg;

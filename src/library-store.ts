@@ -5,6 +5,7 @@ import type { Library } from './library.js';
 import type { Paper, Progress, Warning } from './model.js';
 import type { Query } from './search/query.js';
 import type { LibraryInfo } from './search/store.js';
+import { EXIT, LitError } from './errors.js';
 
 /** One search result: the paper's short id (its place in the library), its score, and how many query words it matched. */
 export interface Hit {
@@ -53,28 +54,52 @@ export interface Engine {
   readonly name: string;
   /** What the store's format depends on (the engine library's version): part of the cache key. */
   readonly formatVersion: string;
-  /** The file (or folder) a store for this cache key lives in. */
-  file(cacheDir: string, key: string): string;
+  /**
+   * Where the store lives: a file per cache key (MiniSearch), or one place per source set
+   * (`setId`: the sources as named, not their contents) that later builds update (SQLite).
+   */
+  locate(cacheDir: string, setId: string, key: string): string;
   /** Opens a saved store; throws BadStoreError when it is damaged or not this key's. */
-  open(file: string, key: string): LibraryStore;
+  open(location: string, key: string): LibraryStore;
   /** Builds the store for a library and saves it; a store that cannot be saved is still returned, with a warning. */
-  build(input: BuildInput, file: string): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  build(input: BuildInput, location: string): Promise<{ store: LibraryStore; warnings: Warning[] }>;
 }
 
+/** How the engine is chosen: by the library's size, or by name (--engine, `engine:` in the config). */
+export type EngineChoice = 'auto' | 'minisearch' | 'sqlite';
+
 // The engines lit knows, loaded only when chosen.
-const ENGINES: Record<string, () => Promise<Engine>> = {
+const ENGINES: Record<Exclude<EngineChoice, 'auto'>, () => Promise<Engine>> = {
   minisearch: async () => (await import('./engines/minisearch.js')).engine,
+  sqlite: async () => (await import('./engines/sqlite.js')).engine,
 };
 
-/** The engine names, for help and errors. */
-export const ENGINE_NAMES = Object.keys(ENGINES);
+/** The engine names, for help, completion and errors. */
+export const ENGINE_NAMES: EngineChoice[] = ['auto', 'minisearch', 'sqlite'];
 
 /**
- * The engine for a library: the one place the choice is made. MiniSearch, which needs no
- * native code, is the only engine so far.
+ * Sources above this many bytes go to SQLite when it is installed. Measured (docs/benchmarks.md):
+ * MiniSearch answers within 1.5× the floor up to a few thousand papers and SQLite's start-up
+ * (its native module, opening the database) is then the larger cost; from about 10,000 papers
+ * (14 MB of listings) on SQLite is the faster, and it keeps its pace where MiniSearch's grows.
  */
-export async function chooseEngine(name = 'minisearch'): Promise<Engine> {
-  const load = ENGINES[name];
-  if (!load) throw new Error(`no engine ${name}`);
-  return load();
+export const CROSSOVER_BYTES = 8 * 2 ** 20;
+
+/** What the choice came to: the engine, and a note for the user when a better one is missing. */
+export interface Chosen {
+  engine: Engine;
+  /** Said when the index is built: how to enable the engine a library this size should have. */
+  hint?: string;
+}
+
+/** The engine for a library: the one place the choice is made. */
+export async function chooseEngine(choice: EngineChoice, sourceBytes: number): Promise<Chosen> {
+  if (choice === 'minisearch') return { engine: await ENGINES.minisearch() };
+  if (choice === 'sqlite' || sourceBytes >= CROSSOVER_BYTES) {
+    const { loadDriver } = await import('./engines/sqlite.js');
+    if (loadDriver()) return { engine: await ENGINES.sqlite() };
+    if (choice === 'sqlite') throw new LitError('engine-unavailable', `the sqlite engine needs better-sqlite3, which is not installed or could not be built; run \`npm install better-sqlite3\` (it needs python3, make and a C++ compiler), or use --engine minisearch`, EXIT.usage);
+    return { engine: await ENGINES.minisearch(), hint: `this library (${Math.round(sourceBytes / 2 ** 20)} MB of sources) would search several times faster with the sqlite engine, but better-sqlite3 is not installed; \`npm install better-sqlite3\` adds it where python3, make and a C++ compiler are present` };
+  }
+  return { engine: await ENGINES.minisearch() };
 }

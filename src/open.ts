@@ -2,7 +2,8 @@
 import { pushAll } from './arrays.js';
 import { existsSync } from 'node:fs';
 import { cacheKey, openHashMemo } from './cache.js';
-import { chooseEngine, type LibraryStore } from './library-store.js';
+import { fastHash } from './hash.js';
+import { chooseEngine, type EngineChoice, type LibraryStore } from './library-store.js';
 import { registerStamp } from './register.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
@@ -22,6 +23,8 @@ export interface OpenOptions {
   configFile?: string | null;
   /** Told as slow work advances, so the CLI can show progress. */
   onProgress?: Progress;
+  /** The engine, or `auto` (by the sources' size, src/library-store.ts). */
+  engine?: EngineChoice;
 }
 
 export interface OpenLibrary {
@@ -33,6 +36,8 @@ export interface OpenLibrary {
   /** How many of the warnings, at the end, were remembered from the build rather than found now. */
   remembered: number;
   cachePath: string;
+  /** The engine holding it: minisearch or sqlite. */
+  engine: string;
 }
 
 /** Opens the library named by the sources, from the cache when nothing changed. */
@@ -46,22 +51,31 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   await memo?.save().catch(() => undefined);
   // The register's stamp is in the key: `lit keys set`, or a register brought in by git, keys
   // the library anew, and one stat is all it costs a cached search.
-  const engine = await chooseEngine();
-  // The engine's format (MiniSearch's version) is in the key: a new one rebuilds, never misreads.
-  const keyFor = () => cacheKey(found.files, VERSION, `${engine.formatVersion}\n${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}\n${opts.registerFile}\n${registerStamp(opts.registerFile)}`);
+  const sourceBytes = found.files.reduce((n, f) => n + (f.size ?? 0), 0);
+  const { engine, hint } = await chooseEngine(opts.engine ?? 'auto', sourceBytes);
+  // Everything that changes what the index holds, but the sources' contents: the engine, the
+  // analysis, the key scheme, the register (and its stamp: `lit keys set`, or a register
+  // brought in by git, keys the library anew, for one stat on a cached search).
+  const settings = `${engine.formatVersion}\n${INDEX_SIGNATURE}\n${opts.keyScheme ?? ''}\n${opts.registerFile}`;
+  const keyFor = () => cacheKey(found.files, VERSION, `${settings}\n${registerStamp(opts.registerFile)}`);
+  // The source set as named, for an engine that keeps one store per set and updates it.
+  const setId = fastHash(JSON.stringify([VERSION, settings, opts.cwd, opts.sources]));
   const key = keyFor();
-  const file = engine.file(opts.cacheDir, key);
+  const file = engine.locate(opts.cacheDir, setId, key);
   const cacheWarnings: Warning[] = [];
 
   if (!opts.rebuild && existsSync(file)) {
     try {
       const store = engine.open(file, key);
-      return { store, warnings: [...found.warnings, ...store.info.warnings], fromCache: true, remembered: store.info.warnings.length, cachePath: file };
+      return { store, warnings: [...found.warnings, ...store.info.warnings], fromCache: true, remembered: store.info.warnings.length, cachePath: file, engine: engine.name };
     } catch (err) {
       if (!(err instanceof BadStoreError) && !isFsError(err)) throw err;
-      cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
+      // Changed sources are no damage: the store is built again without a word.
+      if (!(err instanceof BadStoreError && err.stale)) cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
     }
   }
+  // Said when the index is built, so once for a library; not skipped input, so not under --strict.
+  if (hint) cacheWarnings.push({ code: 'cache-no-sqlite', message: hint });
 
   // Heavy modules load only here, when the cache cannot answer.
   const [{ readLibrary }, { assignKeys }, { updateRegister }] = await Promise.all([import('./library.js'), import('./keys.js'), import('./register.js')]);
@@ -74,10 +88,10 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   pushAll(pushAll(lib.warnings, keyed.result), keyed.warnings);
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
-  const builtFile = engine.file(opts.cacheDir, builtKey);
+  const builtFile = engine.locate(opts.cacheDir, setId, builtKey);
   const built = await engine.build({ lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress }, builtFile);
   pushAll(cacheWarnings, built.warnings);
-  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile };
+  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name };
 }
 
 function isFsError(err: unknown): boolean {

@@ -2,7 +2,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lit, ROOT, tempDir, uncreatableDir } from './helpers.js';
+import { currentIndex, ENGINE, indexFiles, lit, ROOT, tempDir, uncreatableDir } from './helpers.js';
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>[];
 
@@ -263,7 +263,7 @@ describe('the cache', () => {
     for (const f of readdirSync(seeds)) copyFileSync(path.join(seeds, f), path.join(dir, f));
     return dir;
   };
-  const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.litc'));
+  const cacheFiles = indexFiles;
 
   it('is built once and then used', () => {
     const cacheDir = tempDir();
@@ -294,22 +294,32 @@ describe('the cache', () => {
     expect(r.stderr).toMatch(/cache was unusable.*rebuilt/);
     expect(lit(['search', 'pruning', '--all'], { cacheDir }).stderr).toBe('');
   });
-  it('rebuilds a corrupted or foreign cache', () => {
+  it('rebuilds a corrupted or foreign cache', async () => {
     const cacheDir = tempDir();
     lit(['index'], { cacheDir });
-    const f = path.join(cacheDir, cacheFiles(cacheDir)[0]!);
-    const buf = Buffer.from(readFileSync(f));
-    // A byte inside a paper's line, in the section `list` reads.
-    const at = buf.indexOf('The Curse of Depth in Large Language Models');
-    expect(at).toBeGreaterThan(0);
-    buf[at + 4] = (buf[at + 4] ?? 0) ^ 0xff;
-    writeFileSync(f, buf);
+    const f = currentIndex(cacheDir);
+    if (ENGINE === 'sqlite') {
+      // A block of papers overwritten, as a bad sector would leave it: the page is sound, its data not.
+      const { default: Database } = await import('better-sqlite3');
+      const db = new Database(f);
+      db.prepare('UPDATE papers SET data = ? WHERE block = 3').run(Buffer.from('not deflated papers'));
+      db.close();
+    } else {
+      const buf = Buffer.from(readFileSync(f));
+      // A byte inside a paper's line, in the section `list` reads.
+      const at = buf.indexOf('The Curse of Depth in Large Language Models');
+      expect(at).toBeGreaterThan(0);
+      buf[at + 4] = (buf[at + 4] ?? 0) ^ 0xff;
+      writeFileSync(f, buf);
+    }
     const r = lit(['list', '--json'], { cacheDir });
     expect(r.status).toBe(0);
     expect(json(r.stdout)).toHaveLength(195);
     expect(r.stderr).toMatch(/rebuilt/);
-    writeFileSync(f, 'PNG not a cache at all');
-    expect(lit(['search', 'pruning'], { cacheDir }).stderr).toMatch(/not a lit cache file/);
+    writeFileSync(currentIndex(cacheDir), 'PNG not a cache at all');
+    const again = lit(['search', 'pruning'], { cacheDir });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(ENGINE === 'sqlite' ? /cache was unusable \(the index database is damaged \(file is not a database\)\); rebuilt it/ : /not a lit cache file/);
   });
   it('still answers from a read-only cache folder, with a warning', () => {
     if (process.getuid?.() === 0) {
@@ -347,9 +357,10 @@ describe('the cache', () => {
     lit(['index'], { cacheDir });
     writeFileSync(path.join(cacheDir, 'notes.txt'), 'not lit\'s');
     // The index, the remembered source hashes and the start-up code cache.
-    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^code-.*\.v8$/), expect.stringMatching(/^library-.*\.litc$/), 'notes.txt', 'source-hashes.json']);
+    const index = ENGINE === 'sqlite' ? [expect.stringMatching(/^library-[0-9a-f]+-[0-9a-z]+\.sqlite$/), expect.stringMatching(/^library-[0-9a-f]+\.sqlite-current$/)] : [expect.stringMatching(/^library-.*\.litc$/)];
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^code-.*\.v8$/), ...index, 'notes.txt', 'source-hashes.json']);
     const r = lit(['cache', 'clear'], { cacheDir });
-    expect(r.stderr).toMatch(/removed 3 cache files/);
+    expect(r.stderr).toMatch(new RegExp(`removed ${2 + index.length} cache files`));
     expect(cacheFiles(cacheDir)).toEqual([]);
     // clear runs before it exits, so only the code cache it writes on the way out is lit's.
     expect(readdirSync(cacheDir).filter((f) => !/^code-.*\.v8$/.test(f))).toEqual(['notes.txt']);

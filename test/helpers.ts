@@ -1,6 +1,6 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,4 +94,24 @@ export function uncreatableDir(): string {
   const blocker = path.join(tempDir(), 'file');
   writeFileSync(blocker, '');
   return path.join(blocker, 'cache');
+}
+
+/** The engine the CLI tests run against: the vitest project sets LIT_ENGINE (vitest.config.ts). */
+export const ENGINE = process.env.LIT_ENGINE === 'sqlite' ? 'sqlite' : 'minisearch';
+
+/** The files in a cache folder that hold an index, for the engine under test: `.litc` stores, or SQLite databases. */
+export function indexFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => (ENGINE === 'sqlite' ? /\.sqlite$/.test(f) : f.endsWith('.litc')));
+}
+
+/** The index file a cached search in this folder reads now: the one SQLite's pointer names, or the `.litc`. */
+export function currentIndex(dir: string): string {
+  if (ENGINE === 'sqlite') {
+    const pointer = readdirSync(dir).find((f) => f.endsWith('.sqlite-current'));
+    if (!pointer) throw new Error(`no index pointer in ${dir}`);
+    return path.join(dir, readFileSync(path.join(dir, pointer), 'utf8').trim());
+  }
+  const [file] = indexFiles(dir);
+  if (!file) throw new Error(`no index in ${dir}`);
+  return path.join(dir, file);
 }

@@ -1,8 +1,9 @@
 // What every command needs: resolved options (flags over config over defaults) and the library.
 import { cacheDir } from '../cache.js';
 import { findConfig, loadConfig, userConfigPath, type Config } from '../config.js';
-import { EXIT } from '../errors.js';
+import { EXIT, LitError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../format/index.js';
+import { ENGINE_NAMES, type EngineChoice } from '../library-store.js';
 import type { Progress, Warning } from '../model.js';
 import type { OpenLibrary } from '../open.js';
 import { registerPath } from '../register.js';
@@ -19,6 +20,8 @@ export interface Context {
   quiet: boolean;
   strict: boolean;
   cwd: string;
+  /** The index engine: --engine, else `engine:` in the config, else auto. */
+  engine: EngineChoice;
   /** Set when a cache turned out damaged mid-command: the next open rebuilds it. */
   rebuildReason?: string;
 }
@@ -31,6 +34,7 @@ export interface GlobalFlags {
   color?: boolean | string;
   quiet?: boolean;
   strict?: boolean;
+  engine?: EngineChoice;
 }
 
 /** Resolves the global flags, reading the config file only when there is one. */
@@ -47,8 +51,17 @@ export async function makeContext(flags: GlobalFlags): Promise<Context> {
     term: detectTerminal(flags.color === false || flags.color === 'never' ? 'never' : flags.color === 'always' ? 'always' : 'auto'),
     quiet: Boolean(flags.quiet),
     strict: Boolean(flags.strict),
+    engine: flags.engine ?? envEngine() ?? config.engine ?? 'auto',
     cwd,
   };
+}
+
+/** $LIT_ENGINE, which the config's `engine:` gives way to and --engine overrides. */
+function envEngine(): EngineChoice | undefined {
+  const v = process.env.LIT_ENGINE;
+  if (!v) return undefined;
+  if (!(ENGINE_NAMES as string[]).includes(v)) throw new LitError('bad-engine', `LIT_ENGINE=${v}: no such engine (known: ${ENGINE_NAMES.join(', ')})`, EXIT.usage);
+  return v as EngineChoice;
 }
 
 /** Opens the library, showing progress on a terminal when it takes over a second, and reports warnings. */
@@ -69,7 +82,7 @@ export async function open(ctx: Context, opts: { rebuild?: boolean; allWarnings?
   const rebuild = opts.rebuild || ctx.rebuildReason !== undefined;
   // The library code (the engine, the cache) loads only for a command that opens the library.
   const { openLibrary } = await import('../open.js');
-  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, onProgress });
+  const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, engine: ctx.engine, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
   // Warnings an unchanged library gave when it was built were shown then: later commands say

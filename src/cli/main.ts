@@ -2,6 +2,7 @@
 // one, catch errors once, return the exit status.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, LitError } from '../errors.js';
+import { ENGINE_NAMES } from '../library-store.js';
 import { VERSION } from '../version.js';
 import { collect, type Runner } from './command.js';
 import { command as cacheCommand } from './commands/cache.js';
@@ -50,6 +51,7 @@ function build(): { program: Command; runner: Runner } {
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no warnings on stderr')
     .option('--strict', 'exit with status 4 when any input was skipped')
+    .addOption(new Option('--engine <name>', 'index engine: auto (sqlite for large libraries, when installed), minisearch, sqlite').choices(ENGINE_NAMES))
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .addHelpText(

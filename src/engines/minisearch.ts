@@ -16,7 +16,7 @@ export const MINISEARCH_VERSION = '7.2.0';
 export const engine: Engine = {
   name: 'minisearch',
   formatVersion: `minisearch ${MINISEARCH_VERSION}`,
-  file: cacheFile,
+  locate: (cacheDir, _setId, key) => cacheFile(cacheDir, key),
   open(file, key) {
     const searcher = new Searcher(StoreReader.openFile(file));
     // The key is in the file name and in the file: a renamed or foreign file is not trusted.

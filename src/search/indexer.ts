@@ -57,8 +57,7 @@ export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
   const index = new Map<string, (number[] | undefined)[]>();
   const lengths = new Uint32Array(papers.length * nFields);
   const avg = new Array<number>(nFields).fill(0);
-  // Surface forms for "did you mean": which word each stemmed term came from in titles and abstracts.
-  const surfaceCounts = new Map<string, Map<string, number>>();
+  const surface = new SurfaceTally();
 
   papers.forEach((paper, doc) => {
     if (doc % 500 === 0) onProgress?.('indexing papers', doc, papers.length);
@@ -69,7 +68,7 @@ export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
       lengths[doc * nFields + f] = unique;
       // MiniSearch's running average, in its order of operations, so the floats agree to the bit.
       avg[f] = (avg[f]! * doc + unique) / (doc + 1);
-      const surface = field === 'title' || field === 'abstract';
+      const counted = SURFACE_FIELDS.has(field);
       for (const token of tokens) {
         const term = processTerm(token);
         if (!term) continue;
@@ -79,14 +78,7 @@ export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
         if (!list) perField[f] = list = [];
         if (list.length && list[list.length - 2] === doc) list[list.length - 1]! += 1;
         else list.push(doc, 1);
-        if (surface) {
-          const lower = token.toLowerCase();
-          if (lower !== term) {
-            let m = surfaceCounts.get(term);
-            if (!m) surfaceCounts.set(term, (m = new Map()));
-            m.set(lower, (m.get(lower) ?? 0) + 1);
-          }
-        }
+        if (counted) surface.add(token, term);
       }
     }
   });
@@ -111,13 +103,6 @@ export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
     df.push(docs.size);
   }
 
-  const surface: Surface = {};
-  for (const [term, m] of surfaceCounts) {
-    let best = '';
-    let n = 0;
-    for (const [w, c] of m) if (c > n || (c === n && w < best)) [best, n] = [w, c];
-    surface[term] = best;
-  }
 
   return {
     meta: {
@@ -132,6 +117,33 @@ export function buildIndex(papers: Paper[], onProgress?: Progress): BuiltIndex {
     terms,
     postings,
     df,
-    surface,
+    surface: surface.result(),
   };
+}
+
+/** The fields whose words "did you mean" may offer: titles and abstracts. */
+export const SURFACE_FIELDS = new Set<string>(['title', 'abstract']);
+
+/** Surface forms for "did you mean": which word each stemmed term came from most often (`prune` ← pruning). */
+export class SurfaceTally {
+  private counts = new Map<string, Map<string, number>>();
+  /** Counts one token of a title or abstract and the term it became. */
+  add(token: string, term: string): void {
+    const lower = token.toLowerCase();
+    if (lower === term) return;
+    let m = this.counts.get(term);
+    if (!m) this.counts.set(term, (m = new Map()));
+    m.set(lower, (m.get(lower) ?? 0) + 1);
+  }
+  /** Each term's commonest word, the alphabetically first among equals, in the order terms were first met. */
+  result(): Surface {
+    const surface: Surface = {};
+    for (const [term, m] of this.counts) {
+      let best = '';
+      let n = 0;
+      for (const [w, c] of m) if (c > n || (c === n && w < best)) [best, n] = [w, c];
+      surface[term] = best;
+    }
+    return surface;
+  }
 }

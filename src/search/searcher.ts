@@ -4,7 +4,7 @@ import MiniSearch from 'minisearch';
 import type { Paper } from '../model.js';
 import { BOOST, type Field } from './analyze.js';
 import { miniSearchOptions } from './indexer.js';
-import { boundedLevenshtein, distanceWithin, FUZZY, FUZZY_MIN, PAPER_ID, PREFIX_MIN, Ranker, type Matcher, type Near } from './ranker.js';
+import { boundedLevenshtein, distanceWithin, FUZZY, FUZZY_MIN, PAPER_ID, noMatches, PREFIX_MIN, Ranker, type Matcher, type Near } from './ranker.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** MiniSearch's prefix option as lit uses it. */
@@ -272,16 +272,24 @@ export class Searcher extends Ranker {
   protected matcher(terms: string[], fields?: Field[]): Matcher {
     const ms = this.partialIndex(terms, fields);
     return {
-      match: (text, o) =>
-        ms
-          .search(text, {
-            ...(o.fields ? { fields: o.fields } : {}),
-            ...(o.boost ? { boost: BOOST } : {}),
-            prefix: o.prefix ? prefixOption : false,
-            fuzzy: o.fuzzy ? fuzzyOption : false,
-            combineWith: o.any ? 'OR' : 'AND',
-          })
-          .map((r) => ({ sid: r.id as number, score: r.score, inTitle: Object.values(r.match).some((f) => f.includes('title')), terms: r.queryTerms.length })),
+      match: (text, o) => {
+        const out = noMatches();
+        const results = ms.search(text, {
+          ...(o.fields ? { fields: o.fields } : {}),
+          ...(o.boost ? { boost: BOOST } : {}),
+          prefix: o.prefix ? prefixOption : false,
+          fuzzy: o.fuzzy ? fuzzyOption : false,
+          combineWith: o.any ? 'OR' : 'AND',
+          ...(o.analysed ? { tokenize: (t: string) => t.split(' '), processTerm: (t: string) => t } : {}),
+        });
+        for (const r of results) {
+          out.sids.push(r.id as number);
+          out.scores.push(r.score);
+          out.inTitle.push(Object.values(r.match).some((f) => f.includes('title')));
+          out.terms.push(r.queryTerms.length);
+        }
+        return out;
+      },
     };
   }
 }

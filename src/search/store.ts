@@ -100,7 +100,10 @@ function vocabSections(v: Vocab): Pick<Record<SectionName, Buffer>, 'termText' |
 }
 
 /** Thrown when a cache file is not one we can trust; the caller rebuilds it. */
-export class BadStoreError extends Error {}
+export class BadStoreError extends Error {
+  /** True when the store is sound but built from other contents of the same sources. */
+  readonly stale: boolean = false;
+}
 
 /** The parts of a store, as the builder makes them. */
 export interface StoreParts {

@@ -23,6 +23,8 @@ export interface SourceFile {
   hash: string;
   /** When it was last changed: the year a listing that prints none was captured in. */
   mtimeMs?: number;
+  /** Its size in bytes, from the stat that found it: what the engine is chosen by. */
+  size?: number;
   /** Drops the bytes once decoded (they are read again if asked for); absent where they cannot be. */
   release?(): void;
 }
@@ -55,6 +57,7 @@ class StampedSource implements SourceFile {
     readonly display: string,
     readonly hash: string,
     readonly mtimeMs: number,
+    readonly size: number,
     bytes?: Buffer,
   ) {
     this._bytes = bytes;
@@ -298,21 +301,21 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo,
       if (f.special) {
         // A FIFO or device: read once, within bounds; its stamp says nothing about its content.
         const bytes = readSpecial(f.abs, f.display, warnings);
-        files.push({ path: f.abs, display: f.display, bytes, hash: sha1(bytes), mtimeMs: Date.now() });
+        files.push({ path: f.abs, display: f.display, bytes, hash: sha1(bytes), mtimeMs: Date.now(), size: bytes.length });
         continue;
       }
       const st = inPath(f.raw, (p) => statSync(p));
       const stamp: FileStamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
       const hash = memo?.known(f.abs, stamp);
       if (hash) {
-        files.push(new StampedSource(f.raw, f.abs, f.display, hash, st.mtimeMs));
+        files.push(new StampedSource(f.raw, f.abs, f.display, hash, st.mtimeMs, st.size));
         continue;
       }
       const readAt = Date.now();
       const bytes = inPath(f.raw, (p) => readFileSync(p));
       const sum = sha1(bytes);
       memo?.record(f.abs, stamp, sum, readAt);
-      files.push(new StampedSource(f.raw, f.abs, f.display, sum, st.mtimeMs, bytes));
+      files.push(new StampedSource(f.raw, f.abs, f.display, sum, st.mtimeMs, st.size, bytes));
     } catch (err) {
       warnings.push(unreadable(f.display, err));
     }

@@ -17,7 +17,7 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
     merged: info.merged,
     untitled: info.untitled,
     warnings: lib.warnings.length,
-    cache: { path: lib.cachePath, used: lib.fromCache },
+    cache: { path: lib.cachePath, used: lib.fromCache, engine: lib.engine },
   };
   if (opts.json) {
     out(jsonSafe(`${JSON.stringify({ ...summary, warnings: lib.warnings }, null, 2)}\n`));
@@ -34,6 +34,7 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
         `untitled  ${summary.untitled}`,
         `warnings  ${summary.warnings}`,
         `cache     ${lib.fromCache ? 'used' : 'built'}: ${lib.cachePath}`,
+        `engine    ${lib.engine}`,
         '',
       ].join('\n'),
     );

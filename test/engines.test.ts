@@ -1,0 +1,124 @@
+// The two engines answer alike: the same first hit and at least 9 of the same top 10 for a
+// fixed table of queries, on the seeds and on a generated 10,000-paper library. Both rank with
+// the same BM25 (src/search/ranker.ts), so in fact their hits are the same; a divergence names
+// the query.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module shared with the benchmarks.
+import { writeProfile } from '../bench/generate.mjs';
+import { engine as minisearch } from '../src/engines/minisearch.js';
+import { engine as sqlite, loadDriver } from '../src/engines/sqlite.js';
+import { assignKeys } from '../src/keys.js';
+import { readLibrary } from '../src/library.js';
+import type { LibraryStore } from '../src/library-store.js';
+import { searchText } from '../src/search/boolean.js';
+import { findSources } from '../src/sources/read.js';
+import { ROOT, tempDir } from './helpers.js';
+
+const hasSqlite = loadDriver() !== null;
+if (!hasSqlite) {
+  if (process.env.CI) throw new Error('better-sqlite3 does not load: the engine tests cannot run');
+  console.warn('\n  SKIPPED: engine agreement (better-sqlite3 is not installed)\n');
+}
+
+/** Both engines' stores for the same sources, built from one read of them. */
+async function bothStores(sources: string[]): Promise<{ mini: LibraryStore; lite: LibraryStore }> {
+  const found = await findSources(sources, ROOT);
+  const lib = readLibrary(found.files);
+  assignKeys(lib.papers, lib.fingerprints, [], undefined, lib.citeKeys);
+  const dir = tempDir('lit-engines-');
+  const input = { lib, litVersion: 'test', key: 'test' };
+  const mini = (await minisearch.build(input, path.join(dir, 'library-0.litc'))).store;
+  const lite = (await sqlite.build(input, path.join(dir, 'library-0.sqlite-current'))).store;
+  return { mini, lite };
+}
+
+// Words, phrases, fields, prefixes, joined and misspelt words, exclusions, years, filters,
+// boolean queries: what the query language offers, each once at least.
+const SEED_QUERIES = [
+  'pruning', 'curse of depth', 'sparse training', 'large language models', 'quantization', 'mixture of experts', 'attention', 'llm', 'lottery ticket', 'low-rank',
+  'galore', 'spam', 'adam', 'optimizer', 'grokking', 'reasoning', 'diffusion', 'vision transformer', 'graph neural networks', 'memory efficient',
+  'layer norm', 'pre-ln', 'kv cache', 'distillation', 'robustness', 'dynamic sparsity', 'weight decay', '"large language"', '"sparse training"', 'author:liu',
+  'author:liu sparse', 'author:"shiwei liu" pruning', 'category:cs.LG', 'year:2024 pruning', 'year:2020..2023 sparse', 'pruning -llm', 'sparse -"large language"', 'prun', 'sparsi', 'finetuning',
+  'kmedoids', 'sparsty', 'pruning OR quantization', 'sparse (training | inference)', 'title:pruning', 'abstract:sparsity', 'type:article pruning', 'Enhancing Enhancing', 'o1', 'transformers scaling laws',
+];
+const GENERATED_QUERIES = [
+  'pruning', 'model', 'training', 'sparse', 'layer', 'language models', 'attention heads', 'gradient', 'memory', 'quantization',
+  'tokens', 'reasoning', 'efficient', 'performance', 'benchmark', 'author:nguyen', 'author:müller pruning', 'author:garcia sparse', '"language models"', '"large language"',
+  'pruning -sparse', 'sparsity OR quantization', 'prun', 'effic', 'optimi', 'low-rank adaptation', 'mixture of experts', 'depth', 'curse of depth', 'weights activations',
+  'vision', 'diffusion models', 'fine-tuning', 'finetuning', 'reinforcement learning', 'inference speed', 'accuracy', 'parameters', 'compression', 'sparsty',
+  'lottery', 'dynamic', 'noise', 'loss landscape', 'title:pruning', 'abstract:grokking', 'author:kim -author:liu', 'training (dynamics | stability)', 'LLMs', 'zq',
+];
+
+/** How the two engines' answers to one query differ, or null when they agree as the issue asks. */
+function divergence(mini: LibraryStore, lite: LibraryStore, q: string, fuzzy = false): string | null {
+  const a = searchText(mini, q, { fuzzy }).hits;
+  const b = searchText(lite, q, { fuzzy }).hits;
+  if (!a.length && !b.length) return null;
+  if (a[0]?.sid !== b[0]?.sid) return `first hit ${a[0]?.sid} vs ${b[0]?.sid}`;
+  const top = new Set(a.slice(0, 10).map((h) => h.sid));
+  const shared = b.slice(0, 10).filter((h) => top.has(h.sid)).length;
+  return shared >= Math.min(9, top.size) ? null : `${shared} of the top ${top.size} shared`;
+}
+
+describe.skipIf(!hasSqlite)('the MiniSearch and SQLite engines', () => {
+  let seeds: { mini: LibraryStore; lite: LibraryStore };
+  let generated: { mini: LibraryStore; lite: LibraryStore };
+  beforeAll(async () => {
+    seeds = await bothStores([path.join(ROOT, 'seeds')]);
+    const file = path.join(tempDir('lit-generated-'), 'profile-10000.txt');
+    writeProfile(file, path.join(ROOT, 'seeds'), 10_000, { seed: 7 });
+    generated = await bothStores([file]);
+  }, 120_000);
+
+  it('has a table of 100 queries', () => {
+    expect(new Set(SEED_QUERIES).size + new Set(GENERATED_QUERIES).size).toBe(100);
+  });
+  it.each(SEED_QUERIES)('agree on the seeds for %s', (q) => {
+    expect(divergence(seeds.mini, seeds.lite, q)).toBeNull();
+  });
+  it.each(GENERATED_QUERIES)('agree on 10,000 generated papers for %s', (q) => {
+    expect(divergence(generated.mini, generated.lite, q)).toBeNull();
+  });
+  it.each(['sparsty', 'quantizaton', 'atention heads'])('agree with --fuzzy for %s', (q) => {
+    expect(divergence(generated.mini, generated.lite, q, true)).toBeNull();
+  });
+  it('give the same scores, hit for hit, since both rank with the same BM25', () => {
+    for (const q of ['pruning', 'curse of depth', 'author:liu sparse', 'prun -sparse']) {
+      const a = searchText(generated.mini, q).hits;
+      const b = searchText(generated.lite, q).hits;
+      expect(b.map((h) => h.sid)).toEqual(a.map((h) => h.sid));
+      b.forEach((h, i) => expect(h.score).toBeCloseTo(a[i]!.score, 9));
+    }
+  });
+  it('agree on titles for show, similar papers, respellings and lookups', () => {
+    for (const { mini, lite } of [seeds, generated]) {
+      for (const t of ['curse of depth', 'sparse training', 'pruning large language models']) {
+        const a = mini.titleMatches(t).slice(0, 5);
+        const b = lite.titleMatches(t).slice(0, 5);
+        // Sums taken in another order may differ in the last bit.
+        expect(b.map((h) => [h.sid, h.matched])).toEqual(a.map((h) => [h.sid, h.matched]));
+        b.forEach((h, i) => expect(h.score).toBeCloseTo(a[i]!.score, 9));
+      }
+      expect(lite.similar([0, 1]).slice(0, 10).map((h) => h.sid)).toEqual(mini.similar([0, 1]).slice(0, 10).map((h) => h.sid));
+      const q = { words: ['sparsty', 'learni', 'trainng'], phrases: [], fields: [], exclude: [], excludeFields: [], names: [], filters: [], year: null };
+      expect(lite.forgive(q as never)).toEqual(mini.forgive(q as never));
+      expect(lite.suggest(q as never)).toEqual(mini.suggest(q as never));
+      const p = mini.paper(3);
+      expect(lite.lookup(p.key)).toBe(3);
+      expect(lite.idsWithPrefix(p.id.slice(0, 6))).toEqual(mini.idsWithPrefix(p.id.slice(0, 6)));
+      expect(lite.allPapers()).toEqual(mini.allPapers());
+      expect(lite.info).toEqual(mini.info);
+    }
+  });
+});
+
+it('the generator the engine tests and the benchmarks share writes the same file twice', () => {
+  const dir = tempDir();
+  const a = writeProfile(path.join(dir, 'a.txt'), path.join(ROOT, 'seeds'), 50, { seed: 3 });
+  const b = writeProfile(path.join(dir, 'b.txt'), path.join(ROOT, 'seeds'), 50, { seed: 3 });
+  expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  expect(readFileSync(a, 'utf8').split('\n')).toHaveLength(152);
+  expect(existsSync(a) && readdirSync(dir)).toEqual(['a.txt', 'b.txt']);
+});
