@@ -1,7 +1,7 @@
 // The seam between the commands and the engines that hold a library. Commands, formatters and
 // the query language see a LibraryStore and nothing else; an engine (src/engines/) builds one
 // from the merged library, saves it in the cache folder and opens it again. See docs/architecture.md.
-import type { Library } from './library.js';
+import type { Library, Reuse } from './library.js';
 import type { Paper, Progress, Warning } from './model.js';
 import type { Query } from './search/query.js';
 import type { LibraryInfo } from './search/store.js';
@@ -63,6 +63,18 @@ export interface Engine {
   open(location: string, key: string): LibraryStore;
   /** Builds the store for a library and saves it; a store that cannot be saved is still returned, with a warning. */
   build(input: BuildInput, location: string): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  /** A sound store built from other contents of the sources, to bring up to date in place; null when there is none. */
+  prior?(location: string): PriorStore | null;
+}
+
+/** A store an engine updates in place rather than building anew: only changed files are read again. */
+export interface PriorStore {
+  /** What an unchanged source file gave when the store was last built or updated. */
+  reuse: Reuse;
+  /** Brings the store up to the library read with `reuse`. */
+  update(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  /** Lets go of the store without updating it. */
+  close(): void;
 }
 
 /** How the engine is chosen: by the library's size, or by name (--engine, `engine:` in the config). */

@@ -7,6 +7,7 @@ import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
 import { mathSymbols } from './sources/latex.js';
 import { decode, type SourceFile } from './sources/read.js';
+import type { LibraryInfo } from './search/store.js';
 import { closestLayout, detectLayout } from './sources/registry.js';
 
 /** What was made of one file: its layout (null when none fit) and how many entries it gave. */
@@ -15,6 +16,16 @@ export interface FileReport {
   layout: string | null;
   entries: number;
 }
+
+/** What one file gave: kept by an engine that updates in place, so an unchanged file is not read again. */
+export interface ParsedFile {
+  report: FileReport;
+  entries: RawEntry[];
+  warnings: Warning[];
+}
+
+/** An earlier read of a file whose content (hash) is unchanged, or null. */
+export type Reuse = (file: SourceFile) => ParsedFile | null;
 
 export interface Library {
   files: FileReport[];
@@ -26,6 +37,25 @@ export interface Library {
   citeKeys: CiteKey[][];
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
+  /** Per source file, what it gave (in the order of files). */
+  parsed: ParsedFile[];
+  /** Each source file's content hash, by the name it is shown as. */
+  hashes: Map<string, string>;
+}
+
+/** The summary a store keeps of the library it holds. */
+export function librarySummary(lib: Library, litVersion: string, key: string): LibraryInfo {
+  return {
+    litVersion,
+    key,
+    files: lib.files,
+    warnings: lib.warnings,
+    entries: lib.entries.length,
+    papers: lib.papers.length,
+    merged: lib.papers.filter((p) => p.sources.length > 1).length,
+    untitled: lib.papers.filter((p) => p.title === null).length,
+    reasons: [...lib.reasons.entries()],
+  };
 }
 
 // Detection reads this many lines of a file; no layout needs more to be recognised.
@@ -37,16 +67,36 @@ function tooLong(file: string, l: Line): Warning {
   return { code: 'line-too-long', file, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` };
 }
 
+// Sources beyond this many bytes in all are held as entries, not as their text (see parseOne).
+const COPY_ABOVE = 256 * 2 ** 20;
+
 // About a second of parsing on a laptop (a 100,000-entry .bib is 50 MB and takes 4-5 s).
 const LONG_PARSE = 8 * 2 ** 20;
 
 /** Parses each file with the layout detected from its content (never from its name). */
-export function parseFiles(files: SourceFile[], onProgress?: Progress): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[] } {
+export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[] } {
   const reports: FileReport[] = [];
   const entries: RawEntry[] = [];
   const warnings: Warning[] = [];
+  const parsed: ParsedFile[] = [];
+  const total = files.reduce((n, f) => n + (f.size ?? 0), 0);
   for (const [i, f] of files.entries()) {
     onProgress?.('reading sources', i, files.length);
+    const known = reuse?.(f);
+    if (known) {
+      reports.push(known.report);
+      for (const e of known.entries) entries.push(e);
+      for (const w of known.warnings) warnings.push(w);
+      parsed.push(known);
+      continue;
+    }
+    const before = { entries: entries.length, warnings: warnings.length };
+    parseOne(f, i);
+    parsed.push({ report: reports[reports.length - 1]!, entries: entries.slice(before.entries), warnings: warnings.slice(before.warnings) });
+  }
+  return { reports, entries, warnings, parsed };
+
+  function parseOne(f: SourceFile, i: number): void {
     const decoded = decode(f);
     // A file this large takes a second or more to parse: say so before it starts, not after.
     if (onProgress && decoded.text && decoded.text.length > LONG_PARSE) onProgress(`reading ${f.display} (${Math.round(decoded.text.length / 2 ** 20)} MB)`, i, files.length, { long: true });
@@ -55,7 +105,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
     pushAll(warnings, decoded.warnings);
     if (decoded.text === null) {
       reports.push({ file: f.display, layout: null, entries: 0 });
-      continue;
+      return;
     }
     // Layouts are told apart by their first lines; the whole file is split only for the one chosen.
     const first = numberedLines(decoded.text, DETECT_LINES);
@@ -70,7 +120,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
       }
       else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
       reports.push({ file: f.display, layout: null, entries: 0 });
-      continue;
+      return;
     }
     const ctx = { file: f.display, ...(f.mtimeMs !== undefined ? { mtimeMs: f.mtimeMs } : {}) };
     let result: ParseResult;
@@ -90,17 +140,20 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress): { report
         identifiersFromText(e);
       }
     }
+    // The text of a file is let go once parsed, but a string sliced from it would keep it all: a
+    // million entries read from four files held 2.8 GB of their text and ran out of memory.
+    // Fresh copies do not; they cost a second per 100,000 entries, so only where it matters.
+    if (total > COPY_ABOVE) result.entries = JSON.parse(JSON.stringify(result.entries)) as RawEntry[];
     reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
     // One at a time: spreading 125,000 entries into push() overflows the stack.
     for (const e of result.entries) entries.push(e);
     for (const w of result.warnings) warnings.push(w);
   }
-  return { reports, entries, warnings };
 }
 
 /** Papers from already-found source files, merged but not yet keyed. */
-export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress): Library {
-  const parsed = parseFiles(files, onProgress);
+export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress, reuse?: Reuse): Library {
+  const parsed = parseFiles(files, onProgress, reuse);
   onProgress?.(`merging ${parsed.entries.length} entries`);
   const merged = mergeEntries(parsed.entries);
   return {
@@ -111,6 +164,8 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
     citeKeys: merged.citeKeys,
     reasons: merged.reasons,
     warnings: [...readWarnings, ...parsed.warnings, ...merged.warnings],
+    parsed: parsed.parsed,
+    hashes: new Map(files.map((f) => [f.display, f.hash])),
   };
 }
 

@@ -324,9 +324,13 @@ function dateScore(d: PaperDate): number {
 
 function buildPaper(members: RawEntry[]): Paper {
   const provenance: Partial<Record<ProvenanceField, SourceRef>> = {};
+  // One reference object per entry, shared by every field it gave: a million papers held
+  // ten apiece, half a gigabyte of copies.
+  const refs = new Map(members.map((e) => [e, ref(e)]));
+  const refOf = (e: RawEntry): SourceRef => refs.get(e) ?? ref(e);
   const take = <T>(field: ProvenanceField, r: { v: T; e: RawEntry } | null): T | null => {
     if (!r) return null;
-    provenance[field] = ref(r.e);
+    provenance[field] = refOf(r.e);
     return r.v;
   };
   // A trailing period is a listing's habit, not part of the title (`…Models.` vs `…Models`).
@@ -341,7 +345,7 @@ function buildPaper(members: RawEntry[]): Paper {
   const abstract = take('abstract', pick(members, (e) => e.abstract, (a) => a.length));
   const categories = [...new Set(members.flatMap((e) => e.categories))];
   const withCats = members.find((e) => e.categories.length);
-  if (withCats) provenance.categories = ref(withCats);
+  if (withCats) provenance.categories = refOf(withCats);
   const organisation = take('organisation', pick(members, (e) => e.organisation, () => 0));
   const upvotes = take('upvotes', pick(members, (e) => e.upvotes, (v) => v));
   const score = take('score', pick(members, (e) => e.score, (v) => v));
@@ -392,7 +396,7 @@ function buildPaper(members: RawEntry[]): Paper {
     keywords: [...new Set(members.flatMap((e) => e.keywords))],
     note: first('note'),
     extra,
-    sources: members.map(ref),
+    sources: members.map(refOf),
     provenance,
   };
 }

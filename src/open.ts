@@ -3,7 +3,7 @@ import { pushAll } from './arrays.js';
 import { existsSync } from 'node:fs';
 import { cacheKey, openHashMemo } from './cache.js';
 import { fastHash } from './hash.js';
-import { chooseEngine, type EngineChoice, type LibraryStore } from './library-store.js';
+import { chooseEngine, type Engine, type EngineChoice, type LibraryStore, type PriorStore } from './library-store.js';
 import { registerStamp } from './register.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
@@ -38,6 +38,8 @@ export interface OpenLibrary {
   cachePath: string;
   /** The engine holding it: minisearch or sqlite. */
   engine: string;
+  /** True when a stale store was brought up to date in place (only changed files read again). */
+  updated: boolean;
 }
 
 /** Opens the library named by the sources, from the cache when nothing changed. */
@@ -64,22 +66,24 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   const file = engine.locate(opts.cacheDir, setId, key);
   const cacheWarnings: Warning[] = [];
 
+  let prior: PriorStore | null = null;
   if (!opts.rebuild && existsSync(file)) {
     try {
       const store = engine.open(file, key);
-      return { store, warnings: [...found.warnings, ...store.info.warnings], fromCache: true, remembered: store.info.warnings.length, cachePath: file, engine: engine.name };
+      return { store, warnings: [...found.warnings, ...store.info.warnings], fromCache: true, remembered: store.info.warnings.length, cachePath: file, engine: engine.name, updated: false };
     } catch (err) {
       if (!(err instanceof BadStoreError) && !isFsError(err)) throw err;
-      // Changed sources are no damage: the store is built again without a word.
-      if (!(err instanceof BadStoreError && err.stale)) cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
+      // Changed sources are no damage: the store is brought up to date, or built again, without a word.
+      if (err instanceof BadStoreError && err.stale) prior = engine.prior?.(file) ?? null;
+      else cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache was unusable (${(err as Error).message}); rebuilt it` });
     }
   }
-  // Said when the index is built, so once for a library; not skipped input, so not under --strict.
   if (hint) cacheWarnings.push({ code: 'cache-no-sqlite', message: hint });
 
   // Heavy modules load only here, when the cache cannot answer.
   const [{ readLibrary }, { assignKeys }, { updateRegister }] = await Promise.all([import('./library.js'), import('./keys.js'), import('./register.js')]);
-  const lib = readLibrary(found.files, [], opts.onProgress);
+  // An engine that updates in place hands back what unchanged files gave last time.
+  const lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse);
   opts.onProgress?.('assigning citation keys');
   const keyed = await updateRegister(opts.registerFile, (current) => {
     const done = assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme, lib.citeKeys);
@@ -89,9 +93,21 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
   const builtFile = engine.locate(opts.cacheDir, setId, builtKey);
-  const built = await engine.build({ lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress }, builtFile);
+  const input = { lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress };
+  let built: Awaited<ReturnType<Engine['build']>> | null = null;
+  if (prior) {
+    try {
+      built = await prior.update(input);
+    } catch (err) {
+      prior.close();
+      if (!(err instanceof BadStoreError)) throw err;
+      cacheWarnings.push({ code: 'cache-rebuilt', file, message: `cache could not be updated (${err.message}); rebuilt it` });
+    }
+  }
+  const updated = built !== null;
+  built ??= await engine.build(input, builtFile);
   pushAll(cacheWarnings, built.warnings);
-  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name };
+  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name, updated };
 }
 
 function isFsError(err: unknown): boolean {

@@ -1,7 +1,7 @@
 // Choosing the engine from the shell: by size, by --engine, by `engine:` and $LIT_ENGINE; what
 // lit says where SQLite is missing; and two builds at once.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
@@ -122,5 +122,78 @@ describe.skipIf(!hasSqlite)('the SQLite store', () => {
       expect(r.stdout).toBe(first);
     }
     await rebuild;
+  });
+
+  describe('updated in place when sources change', () => {
+    const commands = [
+      ['list', '--jsonl'],
+      ['search', 'pruning', '--all', '--format', 'tsv'],
+      ['search', 'tensor networks', '--all'],
+      ['search', 'sparsty'],
+      ['show', 'curse of depth', '--json'],
+      ['similar', 'curse of depth'],
+      ['export', '--format', 'bibtex'],
+    ];
+    // One key register for the updated store and the fresh one: keys stay as the register says.
+    const dataDir = tempDir('lit-data-');
+    const run = (src: string, cacheDir: string, args: string[]) => spawnSync(process.execPath, [BIN, '-s', src, ...args], { env: { ...litEnv({ cacheDir, dataDir }), LIT_ENGINE: 'sqlite' }, encoding: 'utf8' });
+    /** Every command's output from the updated store, and from a store built afresh from the same sources. */
+    const expectAsRebuilt = (src: string, cacheDir: string) => {
+      const fresh = tempDir();
+      for (const c of commands) {
+        const a = run(src, cacheDir, c);
+        const b = run(src, fresh, c);
+        expect({ c, out: a.stdout, err: a.stderr, status: a.status }).toEqual({ c, out: b.stdout, err: b.stderr, status: b.status });
+      }
+      const info = (d: string) => {
+        const j = JSON.parse(run(src, d, ['index', '--json']).stdout);
+        delete j.cache;
+        return j;
+      };
+      expect(info(cacheDir)).toEqual(info(fresh));
+    };
+
+    it('answers as a rebuilt store after a file is added, edited or removed', () => {
+      const src = tempDir('lit-src-');
+      for (const f of readdirSync(path.join(ROOT, 'seeds'))) copyFileSync(path.join(ROOT, 'seeds', f), path.join(src, f));
+      const cacheDir = tempDir();
+      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +built/);
+      // First in the order, so every paper after it moves; one entry is a seed paper again (a merge), one is new.
+      writeFileSync(
+        path.join(src, '000-added.bib'),
+        '@article{added1, title = {The Curse of Depth in Large Language Models}, author = {Doe, Jane}, year = 2025, doi = {10.1000/added}}\n@article{added2, title = {Tensor networks for quantum circuits}, author = {Roe, Ann}, year = 2024}\n',
+      );
+      const added = run(src, cacheDir, ['index']);
+      expect(added.stdout).toMatch(/cache +updated/);
+      expectAsRebuilt(src, cacheDir);
+      const seed = readdirSync(src).find((f) => /^00\d_/.test(f))!;
+      truncateSync(path.join(src, seed), 4000);
+      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +updated/);
+      expectAsRebuilt(src, cacheDir);
+      rmSync(path.join(src, '000-added.bib'));
+      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +updated/);
+      expectAsRebuilt(src, cacheDir);
+      // In place: one database all along.
+      expect(readdirSync(cacheDir).filter((f) => f.endsWith('.sqlite'))).toHaveLength(1);
+    });
+    it('is updated once when two processes find it stale at once', async () => {
+      const src = tempDir('lit-src-');
+      for (const f of readdirSync(path.join(ROOT, 'seeds'))) copyFileSync(path.join(ROOT, 'seeds', f), path.join(src, f));
+      const cacheDir = tempDir();
+      run(src, cacheDir, ['index']);
+      writeFileSync(path.join(src, 'zzz.txt'), 'Abstract:An abstract about tensor networks and quantum circuits, unlike any seed.\n');
+      const env = { ...litEnv({ cacheDir, dataDir }), LIT_ENGINE: 'sqlite' };
+      const one = () =>
+        new Promise<string>((resolve) => {
+          const p = spawn(process.execPath, [BIN, '-s', src, 'list', '--jsonl'], { env });
+          let out = '';
+          p.stdout.on('data', (d) => (out += d));
+          p.on('close', () => resolve(out));
+        });
+      const [a, b] = await Promise.all([one(), one()]);
+      expect(a.trim().split('\n')).toHaveLength(196);
+      expect(b).toBe(a);
+      expectAsRebuilt(src, cacheDir);
+    });
   });
 });

@@ -11,25 +11,32 @@ import { BadStoreError, NO_YEAR, type LibraryInfo } from '../search/store.js';
 type Db = BetterSqlite3.Database;
 
 /** Bump when a table, a column or what the FTS index holds changes. */
-export const SQLITE_FORMAT = 2;
+export const SQLITE_FORMAT = 4;
 
 // FTS5 splits lit's analysed terms on spaces only: every letter, digit and mark is a term
 // character (marks too, or `हिन्दी` would split where tokenize() does not), and nothing is
 // folded again, so the index holds exactly the terms MiniSearch's index holds.
 export const FTS_TOKENIZER = `unicode61 remove_diacritics 0 categories 'L* N* Co M*'`;
 
-/** The tables of a store; the FTS5 columns are lit's fields, in order, so bm25() takes BOOST as its weights. */
+/**
+ * The tables of a store. Each paper has a row id (`rid`) that never changes while the store is
+ * updated in place: the FTS5 rowid, its place in the paper blocks, the names. Its short id
+ * (`sid`) is its place in the library, which an update may shift; meta's `ridOf` and `sidOf`
+ * map one to the other (absent while they are equal, as after a build).
+ */
 export const SCHEMA = `
 CREATE TABLE meta(name TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE papers(block INTEGER PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE names(name TEXT PRIMARY KEY, sid INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT, ord INTEGER) WITHOUT ROWID;
+CREATE TABLE names(name TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT) WITHOUT ROWID;
+CREATE TABLE surfaces(term TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(term, word)) WITHOUT ROWID;
+CREATE TABLE sources(pos INTEGER NOT NULL, part INTEGER NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pos, part));
 CREATE VIRTUAL TABLE fts USING fts5(${FIELDS.join(', ')}, content='', contentless_delete=1, tokenize="${FTS_TOKENIZER}");
 CREATE VIRTUAL TABLE postings USING fts5vocab(fts, 'instance');
 `;
 
 /** The index rows made after the data: building an index over sorted rows is faster than keeping it as they arrive. */
-export const LATE_INDEXES = `CREATE INDEX vocab_surface ON vocab(surface, df DESC, ord) WHERE surface IS NOT NULL;`;
+export const LATE_INDEXES = `CREATE INDEX vocab_surface ON vocab(surface) WHERE surface IS NOT NULL;`;
 
 
 /** SQLite's own words for a damaged or foreign file. */
@@ -67,11 +74,37 @@ export class SqliteStore extends Ranker {
   private _avg?: number[];
   private _lengths: (Uint16Array | undefined)[] = [];
   readonly size: number;
+  /** Row ids ever given: the length of every array indexed by rid. */
+  readonly rids: number;
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
+  private _ridOf?: Int32Array | null;
+  private _sidOf?: Int32Array | null;
 
   constructor(readonly db: Db) {
     super();
     this.size = Number(this.metaValue('size'));
+    this.rids = Number(this.metaValue('rids'));
+  }
+
+  private int32(name: string): Int32Array | null {
+    const v = this.metaOrNull(name);
+    if (v === null) return null;
+    if (!Buffer.isBuffer(v)) throw new BadStoreError(`the index database's ${name} is damaged`);
+    return new Int32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.length));
+  }
+
+  /** The row id of a short id. */
+  rid(sid: number): number {
+    if (this._ridOf === undefined) this._ridOf = this.int32('ridOf');
+    const r = this._ridOf ? this._ridOf[sid] : sid;
+    if (r === undefined || r < 0) throw new BadStoreError('the index database refers to a paper it does not hold');
+    return r;
+  }
+
+  /** The short id of a row id; -1 for a paper no longer in the library. */
+  sid(rid: number): number {
+    if (this._sidOf === undefined) this._sidOf = this.int32('sidOf');
+    return this._sidOf ? (this._sidOf[rid] ?? -1) : rid < this.size ? rid : -1;
   }
 
   private stmt(sql: string): BetterSqlite3.Statement {
@@ -82,9 +115,15 @@ export class SqliteStore extends Ranker {
 
   /** One value of the meta table. */
   metaValue(name: string): unknown {
-    const row = guard(() => this.stmt('SELECT value FROM meta WHERE name = ?').get(name)) as { value: unknown } | undefined;
-    if (!row) throw new BadStoreError(`the index database has no ${name}`);
-    return row.value;
+    const v = this.metaOrNull(name);
+    if (v === null) throw new BadStoreError(`the index database has no ${name}`);
+    return v;
+  }
+
+  // better-sqlite3's pluck() and raw() change the statement for good: each SQL text here is
+  // prepared once and always read in one mode.
+  private metaOrNull(name: string): unknown {
+    return (guard(() => this.stmt('SELECT value FROM meta WHERE name = ?').pluck().get(name)) as unknown) ?? null;
   }
 
   private blob<T>(name: string, make: (b: Buffer) => T): T {
@@ -101,40 +140,55 @@ export class SqliteStore extends Ranker {
     const hit = this.papersBySid.get(sid);
     if (hit) return hit;
     if (!(sid >= 0 && sid < this.size)) throw new BadStoreError('the index database refers to a paper it does not hold');
-    const block = Math.floor(sid / PAPER_BLOCK);
-    const data = guard(() => this.stmt('SELECT data FROM papers WHERE block = ?').pluck().get(block)) as Buffer | undefined;
-    const lines = data ? decodeBlock(data) : [];
-    const line = lines[sid - block * PAPER_BLOCK];
-    if (line === undefined) throw new BadStoreError('the index database refers to a paper it does not hold');
-    const p = parsePaper(line);
+    const p = this.byRid(this.rid(sid));
     this.papersBySid.set(sid, p);
     return p;
   }
 
+  /** A paper by row id, from its block. */
+  byRid(rid: number): Paper {
+    const block = Math.floor(rid / PAPER_BLOCK);
+    const data = guard(() => this.stmt('SELECT data FROM papers WHERE block = ?').pluck().get(block)) as Buffer | undefined;
+    const line = data ? decodeBlock(data)[rid - block * PAPER_BLOCK] : undefined;
+    if (!line) throw new BadStoreError('the index database refers to a paper it does not hold');
+    return parsePaper(line);
+  }
+
   allPapers(): Paper[] {
-    const blocks = guard(() => this.stmt('SELECT data FROM papers ORDER BY block').pluck().all()) as Buffer[];
-    const out: Paper[] = [];
-    for (const b of blocks) for (const line of decodeBlock(b)) out.push(parsePaper(line));
-    if (out.length !== this.size) throw new BadStoreError('the index database has lost papers');
+    const blocks = guard(() => this.stmt('SELECT block, data FROM papers ORDER BY block').raw().all()) as [number, Buffer][];
+    const out: Paper[] = new Array(this.size);
+    let found = 0;
+    for (const [b, data] of blocks)
+      decodeBlock(data).forEach((line, i) => {
+        if (!line) return;
+        const sid = this.sid(b * PAPER_BLOCK + i);
+        if (sid < 0 || sid >= this.size || out[sid]) throw new BadStoreError('the index database holds a paper twice');
+        out[sid] = parsePaper(line);
+        found++;
+      });
+    if (found !== this.size) throw new BadStoreError('the index database has lost papers');
     return out;
   }
 
   lookup(idOrKey: string): number | undefined {
-    return guard(() => this.stmt('SELECT sid FROM names WHERE name = ?').pluck().get(idOrKey)) as number | undefined;
+    const rid = guard(() => this.stmt('SELECT rid FROM names WHERE name = ?').pluck().get(idOrKey)) as number | undefined;
+    if (rid === undefined) return undefined;
+    const sid = this.sid(rid);
+    return sid < 0 ? undefined : sid;
   }
 
   idsWithPrefix(prefix: string): number[] {
-    const rows = guard(() => this.stmt('SELECT name, sid FROM names WHERE name >= ? AND name < ?').raw().all(prefix, `${prefix}\uffff`)) as [string, number][];
-    return [...new Set(rows.filter(([n]) => PAPER_ID.test(n)).map(([, s]) => s))];
+    const rows = guard(() => this.stmt('SELECT name, rid FROM names WHERE name >= ? AND name < ?').raw().all(prefix, `${prefix}\uffff`)) as [string, number][];
+    return [...new Set(rows.filter(([n]) => PAPER_ID.test(n)).map(([, r]) => this.sid(r)))].filter((s) => s >= 0);
   }
 
   protected year(sid: number): number | null {
-    const y = (this._years ??= this.blob('years', (b) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length))))[sid];
+    const y = (this._years ??= this.blob('years', (b) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length))))[this.rid(sid)];
     return y === undefined || y === NO_YEAR ? null : y;
   }
 
   protected titleLength(sid: number): number {
-    return this.lengths(TITLE)[sid] ?? 0;
+    return this.lengths(TITLE)[this.rid(sid)] ?? 0;
   }
 
   protected df(term: string): number {
@@ -165,18 +219,18 @@ export class SqliteStore extends Ranker {
   }
 
   protected commonestStarting(typed: string): string | null {
-    // The commonest, and among equals the first the build met, as the MiniSearch engine's scan finds it.
-    const row = guard(() => this.stmt('SELECT surface FROM vocab WHERE surface >= ? AND surface < ? ORDER BY df DESC, ord LIMIT 1').pluck().get(typed, `${typed}\uffff`)) as string | undefined;
+    // The commonest, and among equals the first in the alphabet, as the MiniSearch engine's scan finds it.
+    const row = guard(() => this.stmt('SELECT surface FROM vocab WHERE surface >= ? AND surface < ? ORDER BY df DESC, surface LIMIT 1').pluck().get(typed, `${typed}\uffff`)) as string | undefined;
     return row ?? null;
   }
 
   protected papersWith(term: string, limit: number): number[] {
-    // Field by field, title first, as the MiniSearch engine's postings list them.
+    // Field by field, title first, each in library order, as the MiniSearch engine's postings list them.
     const out = new Set<number>();
     for (const f of FIELDS) {
       if (out.size >= limit) break;
-      const rows = guard(() => this.stmt('SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?').pluck().all(`{${f}} : ${quote(term)}`, limit)) as number[];
-      for (const r of rows) out.add(r);
+      const rows = guard(() => this.stmt('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(`{${f}} : ${quote(term)}`)) as number[];
+      for (const sid of rows.map((r) => this.sid(r)).sort((a, b) => a - b)) if (sid >= 0) out.add(sid);
     }
     return [...out].slice(0, limit);
   }
@@ -250,13 +304,14 @@ export class SqliteStore extends Ranker {
     if (!terms.length) return out;
     const fields = (o.fields ?? FIELDS).map((f) => FIELD_INDEX.get(f)!);
     const n = this.size;
+    const rids = this.rids;
     const avg = this.avgLengths;
     // Summed in arrays over the library: per paper its score, how many query words it has, and
     // (in `seen`) the last word that counted it.
-    const score = new Float64Array(n);
-    const words = new Uint16Array(n);
-    const seen = new Int32Array(n);
-    const title = new Uint8Array(n);
+    const score = new Float64Array(rids);
+    const words = new Uint16Array(rids);
+    const seen = new Int32Array(rids);
+    const title = new Uint8Array(rids);
     const touched: number[] = [];
     for (const [w, t] of terms.entries()) {
       const derived: [string, number][] = [[t, 1]];
@@ -283,16 +338,16 @@ export class SqliteStore extends Ranker {
           const per = (K * B) / avg[f]!;
           for (let i = 0; i < docs.length; i++) {
             const tf = tfs[i]!;
-            const sid = docs[i]!;
+            const rid = docs[i]!;
             // AND keeps only papers every earlier word reached.
-            if (!o.any && words[sid]! < w) continue;
-            if (seen[sid] !== w + 1) {
-              seen[sid] = w + 1;
-              if (words[sid] === 0) touched.push(sid);
-              words[sid] = words[sid]! + 1;
+            if (!o.any && words[rid]! < w) continue;
+            if (seen[rid] !== w + 1) {
+              seen[rid] = w + 1;
+              if (words[rid] === 0) touched.push(rid);
+              words[rid] = words[rid]! + 1;
             }
-            score[sid] = score[sid]! + weight * boost * idf * (D + (tf * (K + 1)) / (tf + ratio + per * lengths[sid]!));
-            if (f === TITLE) title[sid] = 1;
+            score[rid] = score[rid]! + weight * boost * idf * (D + (tf * (K + 1)) / (tf + ratio + per * lengths[rid]!));
+            if (f === TITLE) title[rid] = 1;
           }
         }
       }
@@ -303,12 +358,12 @@ export class SqliteStore extends Ranker {
     // MiniSearch weighs a paper by how many distinct query words it has (a word typed twice
     // counts twice in the score, once here).
     const distinct = new Set(terms).size;
-    for (const sid of touched) {
-      if (words[sid]! < need || (side && !side.has(sid))) continue;
-      const quality = o.any ? words[sid]! : distinct;
-      out.sids.push(sid);
-      out.scores.push(score[sid]! * quality);
-      out.inTitle.push(title[sid] === 1);
+    for (const rid of touched) {
+      if (words[rid]! < need || (side && !side.has(rid))) continue;
+      const quality = o.any ? words[rid]! : distinct;
+      out.sids.push(this.sid(rid));
+      out.scores.push(score[rid]! * quality);
+      out.inTitle.push(title[rid] === 1);
       out.terms.push(quality);
     }
     return out;

@@ -1,6 +1,6 @@
 // Building the on-disk store from a library: index every paper, then write the sections store.ts
 // reads piecemeal.
-import type { Library } from '../library.js';
+import { librarySummary, type Library } from '../library.js';
 import type { Progress } from '../model.js';
 import { hash32 } from '../hash.js';
 import { buildIndex } from './indexer.js';
@@ -39,16 +39,7 @@ export function buildStore(lib: Library, info: Pick<LibraryInfo, 'litVersion' | 
   names.sort((a, b) => byCodeUnit(a[0], b[0]));
 
   return encodeStore({
-    info: {
-      ...info,
-      files: lib.files,
-      warnings: lib.warnings,
-      entries: lib.entries.length,
-      papers: lib.papers.length,
-      merged: lib.papers.filter((p) => p.sources.length > 1).length,
-      untitled: lib.papers.filter((p) => p.title === null).length,
-      reasons: [...lib.reasons.entries()],
-    },
+    info: librarySummary(lib, info.litVersion, info.key),
     meta: index.meta,
     lengths: index.lengths,
     years: Int32Array.from(lib.papers, (p) => p.year ?? NO_YEAR),

@@ -258,7 +258,8 @@ export class Searcher extends Ranker {
       const w = surface[stem]!;
       if (!w.startsWith(typed)) continue;
       const df = this.df(stem);
-      if (!best || df > best.df) best = { w, df };
+      // Among equals the first in the alphabet, a rule an updated SQLite store can keep too.
+      if (!best || df > best.df || (df === best.df && w < best.w)) best = { w, df };
     }
     return best?.w ?? null;
   }
