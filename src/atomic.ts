@@ -5,6 +5,11 @@ import path from 'node:path';
 // Temporaries being written now: removed if lit is interrupted, so none is left beside the file.
 const pending = new Set<string>();
 let guarded = false;
+// Temporaries whose creation is under way on libuv's threads: a signal handled then would
+// remove a file not there yet, and the open would make it as the process died (seen under
+// load: a Ctrl-C that arrived during a long build was handled at the export's first await).
+let opening = 0;
+let caught: NodeJS.Signals | null = null;
 
 /** On Ctrl-C or a kill, the temporaries go first; then the signal does what it would have done. */
 function guardSignals(): void {
@@ -12,8 +17,10 @@ function guardSignals(): void {
   guarded = true;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
+      caught = sig;
       for (const t of pending) fs.rmSync(t, { force: true });
-      process.kill(process.pid, sig);
+      // An open in flight finishes first, and the writer then removes its file and re-raises.
+      if (opening === 0) process.kill(process.pid, sig);
     });
   }
 }
@@ -41,7 +48,18 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
   pending.add(tmp);
   try {
     // `wx`: a name someone planted (a link to another file) is never written through.
-    const fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
+    opening++;
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
+    } finally {
+      opening--;
+    }
+    if (caught) {
+      await fh.close();
+      fs.rmSync(tmp, { force: true });
+      process.kill(process.pid, caught);
+    }
     try {
       await fh.writeFile(data);
       if (opts.mode !== undefined) await fh.chmod(opts.mode);
