@@ -1,7 +1,7 @@
 // Choosing the engine from the shell: by size, by --engine, by `engine:` and $LIT_ENGINE; what
 // lit says where SQLite is missing; and two builds at once.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
@@ -122,6 +122,29 @@ describe.skipIf(!hasSqlite)('the SQLite store', () => {
       expect(r.stdout).toBe(first);
     }
     await rebuild;
+  });
+
+  it('keeps the stores of the 8 newest source sets, as the MiniSearch engine keeps its files', () => {
+    const cacheDir = tempDir();
+    const env = { ...litEnv({ cacheDir }), LIT_ENGINE: 'sqlite' };
+    const dir = tempDir('lit-sets-');
+    for (let i = 0; i < 10; i++) {
+      const f = path.join(dir, `listing-${i}.txt`);
+      writeFileSync(f, `Abstract:Paper number ${i} on a subject of its own.\n`);
+      expect(spawnSync(process.execPath, [BIN, '-s', f, 'index'], { env, encoding: 'utf8' }).status).toBe(0);
+      // Each set older than the next, whatever the clock's resolution.
+      for (const p of readdirSync(cacheDir).filter((n) => n.endsWith('.sqlite-current'))) {
+        const t = statSync(path.join(cacheDir, p)).mtimeMs / 1000 - 60;
+        utimesSync(path.join(cacheDir, p), t, t);
+      }
+    }
+    const pointers = readdirSync(cacheDir).filter((n) => n.endsWith('.sqlite-current'));
+    expect(pointers).toHaveLength(8);
+    // Every database left is named by a pointer left; the newest set still answers from its store.
+    const named = new Set(pointers.map((p) => readFileSync(path.join(cacheDir, p), 'utf8').trim()));
+    expect(readdirSync(cacheDir).filter((n) => n.endsWith('.sqlite')).every((n) => named.has(n))).toBe(true);
+    const last = spawnSync(process.execPath, [BIN, '-s', path.join(dir, 'listing-9.txt'), 'index', '--json'], { env, encoding: 'utf8' });
+    expect(JSON.parse(last.stdout).cache.used).toBe(true);
   });
 
   describe('updated in place when sources change', () => {
