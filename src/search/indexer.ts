@@ -138,12 +138,15 @@ export class SurfaceTally {
   /** Each term's commonest word, the alphabetically first among equals, in the order terms were first met. */
   result(): Surface {
     const surface: Surface = {};
-    for (const [term, m] of this.counts) {
-      let best = '';
-      let n = 0;
-      for (const [w, c] of m) if (c > n || (c === n && w < best)) [best, n] = [w, c];
-      surface[term] = best;
-    }
+    for (const [term, m] of this.counts) surface[term] = commonest(m);
     return surface;
   }
+}
+
+/** A word tally's commonest word, the first in the alphabet among equals. */
+export function commonest(m: Map<string, number>): string {
+  let best = '';
+  let n = 0;
+  for (const [w, c] of m) if (c > n || (c === n && w < best)) [best, n] = [w, c];
+  return best;
 }
