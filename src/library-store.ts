@@ -14,6 +14,18 @@ export interface Hit {
   matched: number;
 }
 
+/** Ranked hits: the best ones asked for, in order, and how many papers matched in all. */
+export interface Ranked {
+  hits: Hit[];
+  total: number;
+}
+
+/** How to search: with typo tolerance; only the best `limit` hits ranked and returned (the rest only counted). */
+export interface SearchOptions {
+  fuzzy?: boolean;
+  limit?: number;
+}
+
 /** A library as the commands see it, whatever engine holds it. */
 export interface LibraryStore {
   /** The summary stored at build time: files, counts, warnings, merge reasons, keys. */
@@ -29,7 +41,7 @@ export interface LibraryStore {
   /** The short ids of the papers whose id starts with these hex digits. */
   idsWithPrefix(prefix: string): number[];
   /** Ranked search with lit's rules: all words first, title coverage, fields, phrases, exclusions. */
-  search(q: Query, opts?: { fuzzy?: boolean }): Hit[];
+  search(q: Query, opts?: SearchOptions): Ranked;
   /** The query with each word that matches nothing replaced by what it was meant to be, and notes saying so. */
   forgive(q: Query): { query: Query; notes: string[] };
   /** A respelled query for "did you mean", or null. */

@@ -92,6 +92,17 @@ describe.skipIf(!hasSqlite)('the MiniSearch and SQLite engines', () => {
       b.forEach((h, i) => expect(h.score).toBeCloseTo(a[i]!.score, 9));
     }
   });
+  it('rank the best few with a limit exactly as the whole ranking begins, and count every match', () => {
+    for (const store of [generated.mini, generated.lite, seeds.lite])
+      for (const q of ['pruning', 'curse of depth', 'model', 'pruning OR quantization', 'author:liu', 'year:2024', 'key:nothing']) {
+        const all = searchText(store, q);
+        for (const limit of [1, 10, 250]) {
+          const few = searchText(store, q, { limit });
+          expect(few.total).toBe(all.hits.length);
+          expect(few.hits).toEqual(all.hits.slice(0, limit));
+        }
+      }
+  });
   it('agree on titles for show, similar papers, respellings and lookups', () => {
     for (const { mini, lite } of [seeds, generated]) {
       for (const t of ['curse of depth', 'sparse training', 'pruning large language models']) {

@@ -20,20 +20,29 @@ import { FIELDS, processTerm, tokenize } from '../search/analyze.js';
 import { commonest, fieldText, SURFACE_FIELDS } from '../search/indexer.js';
 import { BadStoreError, NO_YEAR, type LibraryInfo, type Surface } from '../search/store.js';
 import { hash32 } from '../hash.js';
-import { librarySummary, type Library, type ParsedFile } from '../library.js';
-import { guard, LATE_INDEXES, PAPER_BLOCK, SCHEMA, SQLITE_FORMAT, SqliteStore } from './sqlite-store.js';
+// Loaded by builds and updates only: library.ts brings every source layout (4 ms at each start).
+import type { Library, ParsedFile } from '../library.js';
+import { decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, PAPER_LEVEL, paperDictionary, SCHEMA, SQLITE_FORMAT, SqliteStore } from './sqlite-store.js';
 
 type Driver = typeof BetterSqlite3;
 
 const deflate = promisify(deflateZlib);
 
 let driver: Driver | null | undefined;
+let addon: string | undefined;
 
 /** better-sqlite3, or null where it is not installed (or could not be built). */
 export function loadDriver(): Driver | null {
   if (driver === undefined) {
     try {
-      driver = createRequire(import.meta.url)('better-sqlite3') as Driver;
+      const require = createRequire(import.meta.url);
+      driver = require('better-sqlite3') as Driver;
+      // Named directly, the addon skips the `bindings` package's search of a dozen paths (1 ms a start).
+      try {
+        addon = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+      } catch {
+        addon = undefined;
+      }
     } catch {
       driver = null;
     }
@@ -69,7 +78,7 @@ const WRITER_WAIT_MS = 5 * 60_000;
 function openDb(file: string, opts: BetterSqlite3.Options = {}): BetterSqlite3.Database {
   const Database = loadDriver();
   if (!Database) throw new BadStoreError('better-sqlite3 is not installed');
-  const db = guard(() => new Database(file, opts));
+  const db = guard(() => new Database(file, addon ? { nativeBinding: addon, ...opts } : opts));
   // Another process may be updating the store: wait for it rather than fail.
   db.pragma('busy_timeout = 10000');
   return db;
@@ -110,6 +119,7 @@ export const engine: Engine = {
     return {
       reuse: (f) => guard(() => storedSource(it, f.display, f.hash)),
       async update({ lib, litVersion, key, onProgress }) {
+        const { librarySummary } = await import('../library.js');
         const info = librarySummary(lib, litVersion, key);
         // One writer at a time; readers go on reading the last commit (WAL). A second lit that
         // found the store stale waits here, then finds the first one's update and keeps it.
@@ -149,6 +159,7 @@ export const engine: Engine = {
       warnings.push({ code: 'cache-unwritable', file: dir, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
       db = openDb(':memory:');
     }
+    const { librarySummary } = await import('../library.js');
     const info = librarySummary(lib, litVersion, key);
     try {
       // What each file gave is stored first, and then let go: the papers are all a build needs
@@ -196,6 +207,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
   const years = new Int32Array(papers.length);
   const texts: string[] = FIELDS.map(() => '');
   const hashes = new Uint32Array(papers.length);
+  const dictionary = paperDictionary(papers);
   const index = db.transaction((from: number, to: number) => {
     for (let sid = from; sid < to; sid++) {
       const p = papers[sid]!;
@@ -224,7 +236,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
       // Each paper's hash, for an update to tell which changed, from the JSON its block holds.
       lines.forEach((line, i) => (hashes[b + i] = hash32(Buffer.from(line))));
       const text = lines.join('\n');
-      blocks.push(deflate(text, { level: 1 }).then((data) => [b / PAPER_BLOCK, data]));
+      blocks.push(deflate(text, { level: PAPER_LEVEL, dictionary }).then((data) => [b / PAPER_BLOCK, data]));
     }
     index(from, to);
     store(await Promise.all(blocks));
@@ -244,6 +256,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
     meta.run('hashes', Buffer.from(hashes.buffer));
     for (const [f, field] of FIELDS.entries()) meta.run(`lengths.${field}`, Buffer.from(lengths[f]!.buffer));
     meta.run('years', Buffer.from(years.buffer));
+    meta.run('dictionary', dictionary);
     writeSummary(db, info, avg, papers.length);
   })();
   db.exec(LATE_INDEXES);
@@ -476,7 +489,7 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
     let lines = blocks.get(b);
     if (!lines) {
       const data = db.prepare('SELECT data FROM papers WHERE block = ?').pluck().get(b) as Buffer | undefined;
-      lines = data ? inflateSync(data).toString('utf8').split('\n') : [];
+      lines = data ? decodeBlock(data, store.dictionary) : [];
       blocks.set(b, lines);
     }
     return lines;
@@ -521,7 +534,7 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
     });
   }
   const putBlock = db.prepare('INSERT OR REPLACE INTO papers(block, data) VALUES (?, ?)');
-  for (const [b, lines] of blocks) putBlock.run(b, deflateSync(lines.join('\n'), { level: 1 }));
+  for (const [b, lines] of blocks) putBlock.run(b, encodeBlock(lines, store.dictionary));
 
   // The vocabulary of every term touched.
   const getDf = db.prepare('SELECT df FROM vocab WHERE term = ?').pluck();

@@ -3,7 +3,7 @@
 // turned into an OR of plain queries, each run as before, and their hits are joined.
 import { EXIT, LitError } from '../errors.js';
 import { isEmptyQuery, parseQuery, pointAt, type Query } from './query.js';
-import type { Hit, LibraryStore } from '../library-store.js';
+import type { Hit, LibraryStore, Ranked } from '../library-store.js';
 
 type Node = { or: Node[][] } | { term: string } | { not: Node };
 
@@ -108,11 +108,11 @@ function branches(node: Node): Branch[] {
 }
 
 /** One plain query, its words that match nothing in the index respelled (unless --fuzzy does that for every word). */
-function plain(store: LibraryStore, q: Query, fuzzy: boolean, notes: string[]): Hit[] {
-  if (fuzzy) return store.search(q, { fuzzy });
+function plain(store: LibraryStore, q: Query, fuzzy: boolean, notes: string[], limit?: number): Ranked {
+  if (fuzzy) return store.search(q, { fuzzy, limit });
   const forgiven = store.forgive(q);
   for (const n of forgiven.notes) if (!notes.includes(n)) notes.push(n);
-  return store.search(forgiven.query);
+  return store.search(forgiven.query, { limit });
 }
 
 /** The papers a node matches, with the best score any of its branches gave each. */
@@ -121,7 +121,7 @@ function run(store: LibraryStore, node: Node, fuzzy: boolean, notes: string[]): 
   for (const b of branches(node)) {
     const q = parseQuery(b.terms.join(' '));
     // A branch of exclusions alone is every paper but them, as a plain query is.
-    let hits = plain(store, q, fuzzy, notes);
+    let hits = plain(store, q, fuzzy, notes).hits;
     for (const n of b.not) {
       const out = new Set(run(store, n, fuzzy, notes).map((h) => h.sid));
       hits = hits.filter((h) => !out.has(h.sid));
@@ -155,15 +155,17 @@ export function checkText(text: string): Query {
 
 /**
  * Ranked hits for a query as typed: plain, or with OR, `|`, parentheses and `-( … )`; and notes
- * on the words that matched nothing and what they were taken for (`scalin → scaling`).
+ * on the words that matched nothing and what they were taken for (`scalin → scaling`). With a
+ * limit, only the best that many are returned, and `total` counts them all.
  */
-export function searchText(store: LibraryStore, text: string, opts: { fuzzy?: boolean } = {}): { hits: Hit[]; notes: string[] } {
+export function searchText(store: LibraryStore, text: string, opts: { fuzzy?: boolean; limit?: number } = {}): Ranked & { notes: string[] } {
   const notes: string[] = [];
   const fuzzy = Boolean(opts.fuzzy);
   if (!isBoolean(text)) {
     const q = parseQuery(text);
     if (isEmptyQuery(q)) throw new LitError('bad-query', 'the query is empty', EXIT.usage);
-    return { hits: plain(store, q, fuzzy, notes), notes };
+    return { ...plain(store, q, fuzzy, notes, opts.limit), notes };
   }
-  return { hits: run(store, parse(text), fuzzy, notes), notes };
+  const hits = run(store, parse(text), fuzzy, notes);
+  return { hits: hits.slice(0, opts.limit ?? Infinity), total: hits.length, notes };
 }

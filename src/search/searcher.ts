@@ -4,7 +4,7 @@ import MiniSearch from 'minisearch';
 import type { Paper } from '../model.js';
 import { BOOST, type Field } from './analyze.js';
 import { miniSearchOptions } from './indexer.js';
-import { boundedLevenshtein, distanceWithin, FUZZY, FUZZY_MIN, PAPER_ID, noMatches, PREFIX_MIN, Ranker, type Matcher, type Near } from './ranker.js';
+import { boundedLevenshtein, distanceWithin, FUZZY, FUZZY_MIN, PAPER_ID, PREFIX_MIN, Ranker, type Matcher, type Near } from './ranker.js';
 import { BadStoreError, NO_YEAR, parsePaperLine, type LibraryInfo, type Lookup, type Meta, type StoreReader, type Surface } from './store.js';
 
 /** MiniSearch's prefix option as lit uses it. */
@@ -274,7 +274,6 @@ export class Searcher extends Ranker {
     const ms = this.partialIndex(terms, fields);
     return {
       match: (text, o) => {
-        const out = noMatches();
         const results = ms.search(text, {
           ...(o.fields ? { fields: o.fields } : {}),
           ...(o.boost ? { boost: BOOST } : {}),
@@ -283,13 +282,12 @@ export class Searcher extends Ranker {
           combineWith: o.any ? 'OR' : 'AND',
           ...(o.analysed ? { tokenize: (t: string) => t.split(' '), processTerm: (t: string) => t } : {}),
         });
-        for (const r of results) {
-          out.sids.push(r.id as number);
-          out.scores.push(r.score);
-          out.inTitle.push(Object.values(r.match).some((f) => f.includes('title')));
-          out.terms.push(r.queryTerms.length);
-        }
-        return out;
+        return {
+          sids: results.map((r) => r.id as number),
+          scores: results.map((r) => r.score),
+          inTitle: results.map((r) => (Object.values(r.match).some((f) => f.includes('title')) ? 1 : 0)),
+          terms: results.map((r) => r.queryTerms.length),
+        };
       },
     };
   }

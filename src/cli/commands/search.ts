@@ -26,22 +26,24 @@ export function limitOf(ctx: Context, opts: ListOptions): number {
 }
 
 /** Prints hits in the chosen format; says on stderr when the limit left some out (D6). */
-export async function printHits(ctx: Context, store: LibraryStore, hits: Hit[], opts: ListOptions, highlight: string[]): Promise<void> {
+export async function printHits(ctx: Context, store: LibraryStore, hits: Hit[], opts: ListOptions, highlight: string[], total = hits.length): Promise<void> {
   const limit = limitOf(ctx, opts);
   const rows = hits.slice(0, limit).map((h) => ({ paper: store.paper(h.sid), score: h.score }));
   out(await render(rows, chooseFormat(ctx, opts), ctx, highlight));
   // `rg` and `gh` never cut a list short without a word: a pipeline that exports the hits
   // would otherwise export ten of them and say nothing.
-  if (hits.length > rows.length && !ctx.quiet) err(`lit: showing ${rows.length} of ${hits.length}; --all for every result`);
+  if (total > rows.length && !ctx.quiet) err(`lit: showing ${rows.length} of ${total}; --all for every result`);
 }
 
 export async function run(ctx: Context, args: string[], opts: ListOptions & { fuzzy?: boolean; sort?: string; reverse?: boolean }): Promise<number> {
   const text = args.join(' ');
   const query = checkText(text);
-  limitOf(ctx, opts);
+  const limit = limitOf(ctx, opts);
   const lib = await open(ctx);
-  const found = searchText(lib.store, text, { fuzzy: opts.fuzzy });
-  const { notes } = found;
+  // Another order than relevance, or the reverse of it, needs every hit ranked; relevance, only those shown.
+  const reorder = (opts.sort && opts.sort !== 'relevance') || opts.reverse;
+  const found = searchText(lib.store, text, { fuzzy: opts.fuzzy, limit: reorder ? Infinity : limit });
+  const { notes, total } = found;
   let hits = found.hits;
   // Another order than relevance sorts every hit first, so the limit keeps the newest (say), not the best.
   if (opts.sort && opts.sort !== 'relevance') {
@@ -56,7 +58,7 @@ export async function run(ctx: Context, args: string[], opts: ListOptions & { fu
     err(`lit: no match for ${JSON.stringify(text)}${hint ? `; did you mean: ${hint}` : ''}`);
     return finish(ctx, EXIT.noMatch, lib.warnings);
   }
-  await printHits(ctx, lib.store, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)]);
+  await printHits(ctx, lib.store, hits, opts, [...query.words, ...query.phrases, ...query.fields.map((f) => f.value)], total);
   return finish(ctx, EXIT.ok, lib.warnings);
 }
 
