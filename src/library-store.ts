@@ -83,8 +83,8 @@ export interface Engine {
 export interface PriorStore {
   /** What an unchanged source file gave when the store was last built or updated. */
   reuse: Reuse;
-  /** Brings the store up to the library read with `reuse`. */
-  update(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  /** Brings the store up to the library read with `reuse`; `rewritten` counts the papers whose rows it wrote or removed. */
+  update(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[]; rewritten: number }>;
   /** Lets go of the store without updating it. */
   close(): void;
 }

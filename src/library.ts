@@ -41,6 +41,9 @@ export interface Library {
   parsed: ParsedFile[];
   /** Each source file's content hash, by the name it is shown as. */
   hashes: Map<string, string>;
+  /** The entries each paper was made from (MergeResult.members and memberStart). */
+  members: Int32Array;
+  memberStart: Int32Array;
 }
 
 /** The summary a store keeps of the library it holds. */
@@ -166,6 +169,8 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
     warnings: [...readWarnings, ...parsed.warnings, ...merged.warnings],
     parsed: parsed.parsed,
     hashes: new Map(files.map((f) => [f.display, f.hash])),
+    members: merged.members,
+    memberStart: merged.memberStart,
   };
 }
 

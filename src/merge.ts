@@ -50,6 +50,12 @@ export interface MergeResult {
   /** Reasons per paper id, only for papers merged from two or more entries. */
   reasons: Map<string, MergeReason[]>;
   warnings: Warning[];
+  /**
+   * The entries (indexes into the input) each paper was made from: paper i's are
+   * `members[memberStart[i]]` up to `members[memberStart[i + 1]]`, in input order.
+   */
+  members: Int32Array;
+  memberStart: Int32Array;
 }
 
 function ref(e: RawEntry): SourceRef {
@@ -264,8 +270,23 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
   const reasons = new Map<string, MergeReason[]>();
   const rootToId = new Map<number, string>();
   const seenIds = new Set<string>();
+  const memberList = new Int32Array(entries.length);
+  const memberStart = new Int32Array(groups.size + 1);
+  // A paper's id and its entries' own ids hash the same title key: each is computed once. With
+  // pick()'s shortcut for one entry, this took a merge of 101,000 entries from 2.4 s to 2.1 s.
+  const idMemo = new Map<string, string>();
+  const idOf = (title: string | null, abstract: string | null): string => {
+    // Only a title's id depends on the title alone (an empty one falls back on the abstract).
+    if (!title) return paperId(title, abstract);
+    let id = idMemo.get(title);
+    if (id === undefined) idMemo.set(title, (id = paperId(title, abstract)));
+    return id;
+  };
+  let at = 0;
   for (const [root, members] of groups) {
-    const paper = buildPaper(members.map((i) => entries[i]!));
+    memberStart[papers.length] = at;
+    for (const i of members) memberList[at++] = i;
+    const paper = buildPaper(members.map((i) => entries[i]!), idOf);
     // Different titles can hash alike only by chance; a deterministic suffix keeps ids unique.
     let id = paper.id;
     for (let n = 2; seenIds.has(id); n++) id = `${paper.id}-${n}`;
@@ -274,7 +295,7 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     rootToId.set(root, id);
     papers.push(paper);
     // An entry with neither title nor abstract has no identity of its own; the paper's id stands in.
-    const own = members.flatMap((i) => (entries[i]!.title || entries[i]!.abstract ? [paperId(entries[i]!.title, entries[i]!.abstract)] : []));
+    const own = members.flatMap((i) => (entries[i]!.title || entries[i]!.abstract ? [idOf(entries[i]!.title, entries[i]!.abstract)] : []));
     fingerprints.push([...new Set([id, ...own])]);
     citeKeys.push(members.flatMap((i) => {
       const e = entries[i]!;
@@ -287,11 +308,18 @@ export function mergeEntries(entries: RawEntry[]): MergeResult {
     list.push({ ...reason, a: ref(entries[a]!), b: ref(entries[b]!) });
     reasons.set(id, list);
   }
-  return { papers, fingerprints, citeKeys, reasons, warnings };
+  memberStart[papers.length] = at;
+  return { papers, fingerprints, citeKeys, reasons, warnings, members: memberList, memberStart };
 }
 
 /** Picks the candidate with the highest score; earlier entries win ties. */
 function pick<T>(entries: RawEntry[], value: (e: RawEntry) => T | null, score: (v: T, e: RawEntry) => number): { v: T; e: RawEntry } | null {
+  // Most papers have one entry, which needs no scoring (a title's case, counted by regular
+  // expressions, was 0.24 s of a 100,000-paper merge's profile).
+  if (entries.length === 1) {
+    const v = value(entries[0]!);
+    return v === null || v === undefined ? null : { v, e: entries[0]! };
+  }
   let best: { v: T; e: RawEntry; s: number } | null = null;
   for (const e of entries) {
     const v = value(e);
@@ -322,7 +350,7 @@ function dateScore(d: PaperDate): number {
   return (d.year === null ? 0 : d.inferred ? 10 : 20) + (d.month === null ? 0 : 1) + (d.day === null ? 0 : 1);
 }
 
-function buildPaper(members: RawEntry[]): Paper {
+function buildPaper(members: RawEntry[], idOf: (title: string | null, abstract: string | null) => string): Paper {
   const provenance: Partial<Record<ProvenanceField, SourceRef>> = {};
   // One reference object per entry, shared by every field it gave: a million papers held
   // ten apiece, half a gigabyte of copies.
@@ -364,7 +392,7 @@ function buildPaper(members: RawEntry[]): Paper {
     }
   }
   return {
-    id: paperId(title, abstract),
+    id: idOf(title, abstract),
     key: '',
     aliases: [],
     title,

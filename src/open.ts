@@ -40,6 +40,8 @@ export interface OpenLibrary {
   engine: string;
   /** True when a stale store was brought up to date in place (only changed files read again). */
   updated: boolean;
+  /** For an update, how many papers it rewrote (added, changed or removed). */
+  rewritten?: number;
 }
 
 /** Opens the library named by the sources, from the cache when nothing changed. */
@@ -95,9 +97,12 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   const builtFile = engine.locate(opts.cacheDir, setId, builtKey);
   const input = { lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress };
   let built: Awaited<ReturnType<Engine['build']>> | null = null;
+  let rewritten: number | undefined;
   if (prior) {
     try {
-      built = await prior.update(input);
+      const done = await prior.update(input);
+      built = done;
+      rewritten = done.rewritten;
     } catch (err) {
       prior.close();
       if (!(err instanceof BadStoreError)) throw err;
@@ -107,7 +112,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   const updated = built !== null;
   built ??= await engine.build(input, builtFile);
   pushAll(cacheWarnings, built.warnings);
-  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name, updated };
+  return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name, updated, ...(rewritten === undefined ? {} : { rewritten }) };
 }
 
 function isFsError(err: unknown): boolean {

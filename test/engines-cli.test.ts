@@ -187,14 +187,15 @@ describe.skipIf(!hasSqlite)('the SQLite store', () => {
         '@article{added1, title = {The Curse of Depth in Large Language Models}, author = {Doe, Jane}, year = 2025, doi = {10.1000/added}}\n@article{added2, title = {Tensor networks for quantum circuits}, author = {Roe, Ann}, year = 2024}\n',
       );
       const added = run(src, cacheDir, ['index']);
-      expect(added.stdout).toMatch(/cache +updated/);
+      // Only the papers the new file touches are rewritten: the seed paper it merges into, and its new one.
+      expect(added.stdout).toMatch(/cache +updated \(2 papers rewritten\)/);
       expectAsRebuilt(src, cacheDir);
       const seed = readdirSync(src).find((f) => /^00\d_/.test(f))!;
       truncateSync(path.join(src, seed), 4000);
       expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +updated/);
       expectAsRebuilt(src, cacheDir);
       rmSync(path.join(src, '000-added.bib'));
-      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +updated/);
+      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +updated \(2 papers rewritten\)/);
       expectAsRebuilt(src, cacheDir);
       // In place: one database all along.
       expect(readdirSync(cacheDir).filter((f) => f.endsWith('.sqlite'))).toHaveLength(1);

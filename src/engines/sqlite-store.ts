@@ -11,7 +11,7 @@ import { BadStoreError, NO_YEAR, type LibraryInfo } from '../search/store.js';
 type Db = BetterSqlite3.Database;
 
 /** Bump when a table, a column or what the FTS index holds changes. */
-export const SQLITE_FORMAT = 5;
+export const SQLITE_FORMAT = 6;
 
 // FTS5 splits lit's analysed terms on spaces only: every letter, digit and mark is a term
 // character (marks too, or `हिन्दी` would split where tokenize() does not), and nothing is

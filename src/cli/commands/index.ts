@@ -17,7 +17,7 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
     merged: info.merged,
     untitled: info.untitled,
     warnings: lib.warnings.length,
-    cache: { path: lib.cachePath, used: lib.fromCache, updated: lib.updated, engine: lib.engine },
+    cache: { path: lib.cachePath, used: lib.fromCache, updated: lib.updated, ...(lib.rewritten === undefined ? {} : { rewritten: lib.rewritten }), engine: lib.engine },
   };
   if (opts.json) {
     out(jsonSafe(`${JSON.stringify({ ...summary, warnings: lib.warnings }, null, 2)}\n`));
@@ -33,7 +33,7 @@ export async function run(ctx: Context, _args: string[], opts: { json?: boolean;
         `merged    ${summary.merged} (papers made from two or more entries)`,
         `untitled  ${summary.untitled}`,
         `warnings  ${summary.warnings}`,
-        `cache     ${lib.fromCache ? 'used' : lib.updated ? 'updated' : 'built'}: ${lib.cachePath}`,
+        `cache     ${lib.fromCache ? 'used' : lib.updated ? `updated (${lib.rewritten ?? 0} ${lib.rewritten === 1 ? 'paper' : 'papers'} rewritten)` : 'built'}: ${lib.cachePath}`,
         `engine    ${lib.engine}`,
         '',
       ].join('\n'),
