@@ -1,7 +1,7 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
 import { pushAll } from './arrays.js';
 import { assignKeys } from './keys.js';
-import { mergeEntries, type CiteKey } from './merge.js';
+import { mergeEntries, type CiteKey, type EntryKeys } from './merge.js';
 import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
 import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
@@ -22,6 +22,8 @@ export interface ParsedFile {
   report: FileReport;
   entries: RawEntry[];
   warnings: Warning[];
+  /** What the merge derived from each entry last time, when a store kept it. */
+  keys?: EntryKeys;
 }
 
 /** An earlier read of a file whose content (hash) is unchanged, or null. */
@@ -44,6 +46,8 @@ export interface Library {
   /** The entries each paper was made from (MergeResult.members and memberStart). */
   members: Int32Array;
   memberStart: Int32Array;
+  /** What the merge derived from each entry (MergeResult.keys), in the order of `entries`. */
+  keys: EntryKeys;
 }
 
 /** The summary a store keeps of the library it holds. */
@@ -77,17 +81,24 @@ const COPY_ABOVE = 256 * 2 ** 20;
 const LONG_PARSE = 8 * 2 ** 20;
 
 /** Parses each file with the layout detected from its content (never from its name). */
-export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[] } {
+export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[]; keys: EntryKeys } {
   const reports: FileReport[] = [];
   const entries: RawEntry[] = [];
   const warnings: Warning[] = [];
   const parsed: ParsedFile[] = [];
+  // Filled where a file is reused; left empty (to be derived) for files read now.
+  const keys: EntryKeys = { titleKeys: [], ids: [] };
   const total = files.reduce((n, f) => n + (f.size ?? 0), 0);
   for (const [i, f] of files.entries()) {
     onProgress?.('reading sources', i, files.length);
     const known = reuse?.(f);
     if (known) {
       reports.push(known.report);
+      if (known.keys) {
+        keys.titleKeys.length = keys.ids.length = entries.length;
+        for (const k of known.keys.titleKeys) keys.titleKeys.push(k);
+        for (const k of known.keys.ids) keys.ids.push(k);
+      }
       for (const e of known.entries) entries.push(e);
       for (const w of known.warnings) warnings.push(w);
       parsed.push(known);
@@ -97,7 +108,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
     parseOne(f, i);
     parsed.push({ report: reports[reports.length - 1]!, entries: entries.slice(before.entries), warnings: warnings.slice(before.warnings) });
   }
-  return { reports, entries, warnings, parsed };
+  return { reports, entries, warnings, parsed, keys };
 
   function parseOne(f: SourceFile, i: number): void {
     const decoded = decode(f);
@@ -158,7 +169,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
 export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress, reuse?: Reuse): Library {
   const parsed = parseFiles(files, onProgress, reuse);
   onProgress?.(`merging ${parsed.entries.length} entries`);
-  const merged = mergeEntries(parsed.entries);
+  const merged = mergeEntries(parsed.entries, parsed.keys);
   return {
     files: parsed.reports,
     entries: parsed.entries,
@@ -171,6 +182,7 @@ export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], o
     hashes: new Map(files.map((f) => [f.display, f.hash])),
     members: merged.members,
     memberStart: merged.memberStart,
+    keys: merged.keys,
   };
 }
 

@@ -94,6 +94,20 @@ describe('merging', () => {
     expect(p.sources.map((s) => s.file)).toEqual(['a.txt', 'b.txt', 'c.txt']);
   });
 
+  it('makes the same papers when handed the keys it derived last time', () => {
+    for (const { entries } of cases) {
+      const first = mergeEntries(entries);
+      // What a store keeps: each entry's title key and own id, nulls included.
+      const again = mergeEntries(entries, JSON.parse(JSON.stringify(first.keys)) as typeof first.keys);
+      expect(again.papers).toEqual(first.papers);
+      expect(again.fingerprints).toEqual(first.fingerprints);
+      expect(again.keys).toEqual(first.keys);
+    }
+    // A title whose paper takes it without its full stop: the paper's id still hashes the title key.
+    const es = [entry({ title: 'Sparse Things.' }, 1)];
+    expect(mergeEntries(es, { titleKeys: ['sparse things'], ids: [mergeEntries(es).keys.ids[0]!] }).papers[0]!.id).toBe(mergeEntries(es).papers[0]!.id);
+  });
+
   it('gives the same ids whatever the order of entries', () => {
     const es = [entry({ title: 'One' }, 1), entry({ title: 'Two' }, 2), entry({ abstract: ABSTRACT }, 3)];
     const ids = (list: RawEntry[]) => mergeEntries(list).papers.map((p) => p.id).sort();
