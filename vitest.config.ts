@@ -27,6 +27,7 @@ if (!sqlite) {
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'minisearch', include: ['test/**/*.test.ts'], env: { LIT_ENGINE: 'minisearch' } } },
       ...(sqlite ? [{ extends: true, test: { name: 'sqlite', include: CLI_TESTS, env: { LIT_ENGINE: 'sqlite' } } }] : []),

@@ -11,6 +11,7 @@ import { CROSSOVER_BYTES } from '../src/library-store.js';
 import { BIN, FIXTURES, lit, litEnv, ROOT, tempDir } from './helpers.js';
 
 const WITHOUT_SQLITE = path.join(FIXTURES, 'engines', 'without better-sqlite3.cjs');
+const FULL_DISK = path.join(FIXTURES, 'engines', 'on a full disk.cjs');
 const hasSqlite = loadDriver() !== null;
 if (!hasSqlite && process.env.CI) throw new Error('better-sqlite3 does not load: the engine tests cannot run');
 
@@ -56,6 +57,15 @@ describe('choosing the engine', () => {
     const cached = auto(['-s', large, 'search', 'pruning', '-n', '1'], cacheDir, WITHOUT_SQLITE);
     expect(cached.stderr).toBe('lit: showing 1 of ' + cached.stderr.split(' of ')[1]);
     expect(cached.stderr).not.toMatch(/sqlite/);
+  });
+  it.skipIf(!hasSqlite)('answers from memory, with a warning and no half-written store, when the disk is full', () => {
+    const cacheDir = tempDir();
+    const r = auto(['--engine', 'sqlite', 'search', 'curse of depth', '--format', 'tsv', '-n', '1'], cacheDir, FULL_DISK);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toMatch(/^lit: warning: .*: cannot write the cache \(the disk is full\); answering from memory \[cache-unwritable\]\n/);
+    expect(r.stdout).toMatch(/^sun2025curse\t/);
+    expect(r.status).toBe(0);
+    expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
   });
   it('fails with a way out when --engine sqlite cannot load', () => {
     const r = auto(['--engine', 'sqlite', 'search', 'pruning'], tempDir(), WITHOUT_SQLITE);

@@ -43,8 +43,9 @@ export function project(e: RawEntry) {
   };
 }
 
+/** A new empty folder, inside the run's own temporary folder (test/global-setup.ts), which is removed at the end. */
 export function tempDir(prefix = 'lit-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  return mkdtempSync(path.join(process.env.LIT_TEST_TMP ?? os.tmpdir(), prefix));
 }
 
 export interface LitRun {

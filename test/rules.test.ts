@@ -6,6 +6,7 @@ import { blankEntry, type RawEntry } from '../src/model.js';
 import { parseQuery } from '../src/search/query.js';
 import { parseFamilyGivenList, splitDisplayName, splitGluedTitle } from '../src/sources/names.js';
 import { inferYears } from '../src/dates.js';
+import { tempDir } from './helpers.js';
 
 describe('splitting a title glued to its authors', () => {
   const cases: [string, string | null, string | null][] = [
@@ -144,10 +145,7 @@ describe('query syntax', () => {
 describe('remembered source hashes', () => {
   it('are trusted only for an unchanged stamp hashed well after the last change', async () => {
     const { openHashMemo } = await import('../src/cache.js');
-    const { mkdtempSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const memo = openHashMemo(mkdtempSync(path.join(os.tmpdir(), 'lit-memo-')));
+    const memo = openHashMemo(tempDir('lit-memo-'));
     const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7 };
     memo.record('/old', stamp, 'h1', 1_000_000 + 60_000);
     memo.record('/racy', stamp, 'h2', 1_000_000 + 500);

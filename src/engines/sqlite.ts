@@ -51,6 +51,11 @@ export function loadDriver(): Driver | null {
   return driver;
 }
 
+/** SQLite's word for a disk with no room left (SQLITE_FULL and its extended codes). */
+function diskFull(e: unknown): boolean {
+  return /^SQLITE_FULL/.test(String((e as { code?: unknown })?.code ?? ''));
+}
+
 /** A store's key differs from the sources': the sources changed since it was built. */
 export class StaleStoreError extends BadStoreError {
   override readonly stale = true;
@@ -141,6 +146,8 @@ export const engine: Engine = {
             it.exec('COMMIT');
           } catch (e) {
             it.exec('ROLLBACK');
+            // The store is as it was; a full disk is no damage, but this store cannot take the update.
+            if (diskFull(e)) throw new BadStoreError('the disk is full');
             throw e;
           }
         });
@@ -166,21 +173,32 @@ export const engine: Engine = {
     }
     const { librarySummary } = await import('../library.js');
     const info = librarySummary(lib, litVersion, key);
+    const signed = signatures(lib);
+    const letGo = () => {
+      for (const f of lib.parsed) f.entries = [];
+      lib.entries.length = 0;
+      lib.keys = { titleKeys: [], ids: [] };
+    };
     try {
       // What each file gave is stored first, and then let go: the papers are all a build needs
       // after that, and a million entries are a gigabyte and more of memory.
       db.pragma('journal_mode = OFF');
       db.exec(SCHEMA);
       db.transaction(() => writeSources(db, lib))();
-      const signed = signatures(lib);
-      for (const f of lib.parsed) f.entries = [];
-      lib.entries.length = 0;
-      lib.keys = { titleKeys: [], ids: [] };
+      letGo();
       await fill(db, lib, info, signed, onProgress);
     } catch (e) {
+      const memory = db.memory;
       db.close();
       rmSync(file, { force: true });
-      throw e;
+      // A full disk is a cache that cannot be written, as an unwritable folder is: this run
+      // answers from memory (found building a million papers on a disk that filled up).
+      if (memory || !diskFull(e)) throw e;
+      warnings.push({ code: 'cache-unwritable', file: dir, message: 'cannot write the cache (the disk is full); answering from memory' });
+      letGo();
+      db = openDb(':memory:');
+      db.exec(SCHEMA);
+      await fill(db, lib, info, signed, onProgress);
     }
     if (db.memory) return { store: new SqliteStore(db), warnings };
     db.close();
@@ -247,7 +265,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
   const years = new Int32Array(papers.length);
   const texts: string[] = FIELDS.map(() => '');
   const dictionary = paperDictionary(papers);
-  const index = db.transaction((from: number, to: number) => {
+  const index = (from: number, to: number) => {
     for (let sid = from; sid < to; sid++) {
       const p = papers[sid]!;
       for (const [f, field] of FIELDS.entries()) {
@@ -261,10 +279,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
       // In MiniSearch's lookup order: id, key, aliases, earlier papers first; the first holder of a name keeps it.
       for (const n of namesOf(p)) insertName.run(n, sid);
     }
-  });
-  const store = db.transaction((blocks: [number, Buffer][]) => {
-    for (const [b, data] of blocks) insertBlock.run(b, data);
-  });
+  };
   const blockText = (b: number, to: number) =>
     papers
       .slice(b, Math.min(to, b + PAPER_BLOCK))
@@ -290,12 +305,17 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
     );
     // Handled here, awaited below: a failure while indexing is not an unhandled rejection.
     deflated.catch(() => undefined);
+    // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
+    // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
+    // million papers ("database or disk is full").
+    db.exec('BEGIN');
     for (let s = from; s < to; s += INDEX_SLICE) {
       index(s, Math.min(to, s + INDEX_SLICE));
       await new Promise(setImmediate);
     }
     await deflated;
-    store(blocks);
+    for (const [b, data] of blocks) insertBlock.run(b, data);
+    db.exec('COMMIT');
   }
   onProgress?.('writing the index');
   const { df, surfaces, counts } = words.result();
