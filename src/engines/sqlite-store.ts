@@ -46,12 +46,12 @@ const DAMAGE = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|FORMAT|SCHEMA|ERROR)/;
  * Papers are stored this many to a row, as JSON lines deflated against a dictionary of papers
  * sampled from the library (zlib's format, whose checksum finds a damaged block where SQLite,
  * which keeps none, would hand it over). Measured on the 100,000-paper library: blocks of 32
- * without a dictionary took 71 MB and 0.33 ms to inflate, the 3.3 ms that ten hits cost a
- * search; blocks of 8 against the dictionary take 62 MB and 0.06 ms.
+ * without a dictionary took 71 MB and 0.33 ms each to inflate, 3.3 ms for ten hits; blocks of 8
+ * at level 3 against the dictionary take 63 MB and 0.12 to 0.25 ms in a fresh process.
  */
 export const PAPER_BLOCK = 8;
 /** zlib's level for paper blocks: 1 made them 66 MB, 6 made 59 MB at 1.6 times level 3's time. */
-export const PAPER_LEVEL = 3;
+const PAPER_LEVEL = 3;
 // zlib looks back at most 32 KB, so a larger dictionary is never read.
 const DICTIONARY_BYTES = 32_768;
 const DICTIONARY_SAMPLES = 200;
@@ -65,9 +65,12 @@ export function paperDictionary(papers: readonly Paper[]): Buffer {
   return Buffer.from(all.subarray(Math.max(0, all.length - DICTIONARY_BYTES)));
 }
 
+/** How a paper block is deflated: the one place builds (on libuv's threads) and updates agree on. */
+export const blockDeflate = (dictionary: Buffer) => ({ level: PAPER_LEVEL, dictionary });
+
 /** A block of the papers table from its JSON lines. */
 export function encodeBlock(lines: string[], dictionary: Buffer): Buffer {
-  return deflateSync(lines.join('\n'), { level: PAPER_LEVEL, dictionary });
+  return deflateSync(lines.join('\n'), blockDeflate(dictionary));
 }
 
 /** Runs a query, turning a damaged database into BadStoreError (the store is rebuilt from the sources). */
@@ -297,8 +300,8 @@ export class SqliteStore extends Ranker {
     if (hit) return hit;
     const sql = `SELECT group_concat(doc * 8 + ${COLUMN_NUMBER}) FROM postings WHERE term = ?${some ? ` AND col IN (${some})` : ''}`;
     const text = (guard(() => this.stmt(sql).pluck().get(term)) as string | null) ?? '';
-    // Parsed into typed arrays, not arrays of numbers: at 100,000 papers the garbage of the
-    // latter cost a search more than reading the postings did.
+    // Parsed into typed arrays, not arrays of numbers grown a push at a time: a word in 40% of
+    // 100,000 papers is some 80,000 values.
     const values = new Int32Array((text.length >> 1) + 1);
     let count = 0;
     let v = 0;

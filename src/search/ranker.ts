@@ -50,8 +50,8 @@ export interface MatchOptions {
 /**
  * What a Matcher found, a column each (a row per paper, in no order): its BM25 score, whether
  * a term matched in its title (1 or 0), and how many of the terms it has. Columns, not an
- * object per paper: a word in 40% of 100,000 papers made 40,000 objects for the collector,
- * and typed columns filled in place took that engine's copy from 10 ms to under 2.
+ * object per paper: a word in 40% of 100,000 papers made 40,000 objects for the collector.
+ * Typed columns, filled in place: pushing to four arrays took the SQLite engine 10 ms there.
  */
 export interface Matches {
   sids: ArrayLike<number>;
@@ -74,7 +74,6 @@ export interface Matcher {
 /** Matches with no rows. */
 export const noMatches = (): Matches => ({ sids: [], scores: [], inTitle: [], terms: [] });
 
-/** The rows of some matches as hits, best first. */
 /**
  * The best `k` items in order. A word in 40% of 100,000 papers matched 39,000 of them, and
  * sorting them all to show ten cost more than scoring them: a heap of the best k keeps it to
@@ -114,6 +113,7 @@ export function best(items: ArrayLike<number>, k: number, order: (a: number, b: 
   return heap.sort(order);
 }
 
+/** The rows of some matches as hits, best first. */
 function ranked(m: Matches, score: (i: number) => number = (i) => m.scores[i]!): Hit[] {
   return Array.from({ length: m.sids.length }, (_, i) => ({ sid: m.sids[i]!, score: score(i), matched: m.terms[i]! })).sort((a, b) => b.score - a.score || a.sid - b.sid);
 }

@@ -41,14 +41,14 @@ export async function run(ctx: Context, args: string[], opts: ListOptions & { fu
   const limit = limitOf(ctx, opts);
   const lib = await open(ctx);
   // Another order than relevance, or the reverse of it, needs every hit ranked; relevance, only those shown.
-  const reorder = (opts.sort && opts.sort !== 'relevance') || opts.reverse;
-  const found = searchText(lib.store, text, { fuzzy: opts.fuzzy, limit: reorder ? Infinity : limit });
+  const bySort = opts.sort && opts.sort !== 'relevance' ? opts.sort : null;
+  const found = searchText(lib.store, text, { fuzzy: opts.fuzzy, limit: bySort || opts.reverse ? Infinity : limit });
   const { notes, total } = found;
   let hits = found.hits;
   // Another order than relevance sorts every hit first, so the limit keeps the newest (say), not the best.
-  if (opts.sort && opts.sort !== 'relevance') {
+  if (bySort) {
     const { SORTS } = await import('./list.js');
-    const by = SORTS[opts.sort]!;
+    const by = SORTS[bySort]!;
     hits = [...hits].sort((a, b) => by(lib.store.paper(a.sid), lib.store.paper(b.sid)));
   }
   if (opts.reverse) hits = [...hits].reverse();
