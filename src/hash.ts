@@ -10,6 +10,14 @@ export function sha1(data: string | Uint8Array): string {
   return crypto.createHash('sha1').update(data).digest('hex');
 }
 
+/** sha1 of content read in chunks, as hex: a large file is hashed without being held. */
+export function sha1Chunks(chunks: Iterable<Uint8Array>): string {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  const h = crypto.createHash('sha1');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
 /**
  * A fast non-cryptographic 64-bit hash (two 32-bit lanes, each multiply-xor mixed), as 16 hex
  * digits. For checksums of cache sections and for cache keys built from sha1 content hashes:

@@ -7,6 +7,7 @@ import { numberedLines, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
 import { mathSymbols } from './sources/latex.js';
 import { decode, type SourceFile } from './sources/read.js';
+import { openLines, textLines, type LineSource, type ReadLine } from './sources/stream.js';
 import type { LibraryInfo } from './search/store.js';
 import { closestLayout, detectLayout } from './sources/registry.js';
 
@@ -70,8 +71,8 @@ const DETECT_LINES = 500;
 // No listing line is this long; a longer one is a data dump that would only slow every regex.
 const MAX_LINE = 100_000;
 
-function tooLong(file: string, l: Line): Warning {
-  return { code: 'line-too-long', file, line: l.n, message: `line is ${l.text.length} characters long, too long for any listing; skipped` };
+function tooLong(file: string, n: number, length: number): Warning {
+  return { code: 'line-too-long', file, line: n, message: `line is ${length} characters long, too long for any listing; skipped` };
 }
 
 // Sources beyond this many bytes in all are held as entries, not as their text (see parseOne).
@@ -111,40 +112,70 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
   return { reports, entries, warnings, parsed, keys };
 
   function parseOne(f: SourceFile, i: number): void {
-    const decoded = decode(f);
     // A file this large takes a second or more to parse: say so before it starts, not after.
-    if (onProgress && decoded.text && decoded.text.length > LONG_PARSE) onProgress(`reading ${f.display} (${Math.round(decoded.text.length / 2 ** 20)} MB)`, i, files.length, { long: true });
-    // The text is all that is needed from here on: a large file is not held as bytes and text.
-    f.release?.();
-    pushAll(warnings, decoded.warnings);
-    if (decoded.text === null) {
+    if (onProgress && (f.size ?? 0) > LONG_PARSE) onProgress(`reading ${f.display} (${Math.round(f.size! / 2 ** 20)} MB)`, i, files.length, { long: true });
+    const opened = openLines(f, MAX_LINE);
+    if (opened.kind === 'none') {
+      pushAll(warnings, opened.warnings);
       reports.push({ file: f.display, layout: null, entries: 0 });
       return;
     }
-    // Layouts are told apart by their first lines; the whole file is split only for the one chosen.
-    const first = numberedLines(decoded.text, DETECT_LINES);
-    const head = first.filter((l) => l.text.length <= MAX_LINE);
+    // UTF-16 is decoded whole, as before: such files are a tool's small exports.
+    const whole = opened.kind === 'whole' ? decode(f) : null;
+    if (whole) pushAll(warnings, whole.warnings);
+    if (whole?.text === null) {
+      reports.push({ file: f.display, layout: null, entries: 0 });
+      return;
+    }
+    const rest: LineSource = opened.kind === 'lines' ? opened.lines : textLines(whole!.text);
+    // Layouts are told apart by their first lines; the rest is read only for the one chosen.
+    const head: Line[] = [];
+    const longHead: Warning[] = [];
+    for (let l = rest.next(); l; l = head.length < DETECT_LINES ? rest.next() : null) {
+      const kept = keptLine(l, longHead);
+      if (kept) head.push(kept);
+    }
     const found = detectLayout(head);
     if (!found) {
-      for (const l of first) if (l.text.length > MAX_LINE) warnings.push(tooLong(f.display, l));
+      // The whole file is read all the same, so that what its encoding needed is reported in full.
+      while (rest.next());
+      pushAll(warnings, rest.warnings());
+      pushAll(warnings, longHead);
       if (head.length) {
         const { names, closest } = closestLayout(head);
         const why = closest ? `the closest, ${closest.name}, fits it ${Math.round(closest.confidence * 100)}%, under the 50% lit needs` : `its first line (${JSON.stringify(head[0]!.text.slice(0, 40))}) opens none of them`;
         warnings.push({ code: 'unknown-layout', file: f.display, line: head[0]!.n, message: `file is in none of the known layouts (${names.join(', ')}): ${why}; skipped` });
-      }
-      else if (!decoded.warnings.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
+      } else if (!longHead.length && !warnings.some((w) => w.file === f.display)) warnings.push({ code: 'empty-file', file: f.display, message: 'file has no text; skipped' });
       reports.push({ file: f.display, layout: null, entries: 0 });
+      f.release?.();
       return;
     }
     const ctx = { file: f.display, ...(f.mtimeMs !== undefined ? { mtimeMs: f.mtimeMs } : {}) };
     let result: ParseResult;
-    if (found.layout.parseText) result = found.layout.parseText(decoded.text, ctx);
-    else {
-      const lines: Line[] = [];
-      for (const l of numberedLines(decoded.text)) {
-        if (l.text.length > MAX_LINE) warnings.push(tooLong(f.display, l));
-        else lines.push(l);
+    if (found.layout.parseText) {
+      // BibTeX and JSON are read as one text: an entry may span any number of lines.
+      const decoded = whole ?? decode(f);
+      f.release?.();
+      if (!whole) pushAll(warnings, decoded.warnings);
+      const text = decoded.text;
+      if (text === null) {
+        reports.push({ file: f.display, layout: null, entries: 0 });
+        return;
       }
+      result = found.layout.parseText(text, ctx);
+      // The text of a file is let go once parsed, but a string sliced from it would keep it all:
+      // four files of 350 MB, held as two-byte text, would be 2.8 GB (a million entries ran out
+      // of the 4 GB heap). Fresh copies do not; they cost time, so only where it matters.
+      if (total > COPY_ABOVE) result.entries = JSON.parse(JSON.stringify(result.entries)) as RawEntry[];
+    } else {
+      const lines = head;
+      for (let l = rest.next(); l; l = rest.next()) {
+        const kept = keptLine(l, longHead);
+        if (kept) lines.push(kept);
+      }
+      f.release?.();
+      pushAll(warnings, rest.warnings());
+      pushAll(warnings, longHead);
       result = found.layout.parse(lines, ctx);
     }
     if (!found.layout.structured) {
@@ -154,17 +185,27 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
         identifiersFromText(e);
       }
     }
-    // The text of a file is let go once parsed, but a string sliced from it would keep it all:
-    // four files of 350 MB, held as two-byte text, would be 2.8 GB (a million entries ran out
-    // of the 4 GB heap). Fresh copies do not; they cost time, so only where it matters.
-    if (total > COPY_ABOVE) result.entries = JSON.parse(JSON.stringify(result.entries)) as RawEntry[];
     reports.push({ file: f.display, layout: found.layout.name, entries: result.entries.length });
     // One at a time: spreading 125,000 entries into push() overflows the stack.
     for (const e of result.entries) entries.push(e);
     for (const w of result.warnings) warnings.push(w);
+
+    /** A line as numberedLines() keeps it (trailing white space off, blank ones dropped), or null; one too long is reported. */
+    function keptLine(l: ReadLine, long: Warning[]): Line | null {
+      if (l.tooLong !== undefined) {
+        long.push(tooLong(f.display, l.n, l.tooLong));
+        return null;
+      }
+      const t = l.text.replace(/\s+$/, '');
+      if (t.trim() === '') return null;
+      if (t.length > MAX_LINE) {
+        long.push(tooLong(f.display, l.n, t.length));
+        return null;
+      }
+      return { n: l.n, text: t };
+    }
   }
 }
-
 /** Papers from already-found source files, merged but not yet keyed. */
 export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress, reuse?: Reuse): Library {
   const parsed = parseFiles(files, onProgress, reuse);

@@ -182,22 +182,44 @@ describe('a query word of 40,000 letters', () => {
   });
 });
 
+/** Writes `head`, then `block` over and over until the file is past V8's longest string (512 MiB). */
+function pastOneString(file: string, head: string, block: string): void {
+  const bytes = Buffer.from(block);
+  const fd = openSync(file, 'w');
+  try {
+    let written = writeSync(fd, head);
+    while (written <= bufferConstants.MAX_STRING_LENGTH) written += writeSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('a source larger than one string can hold', () => {
-  it('is skipped with a warning naming it and its size, and the rest is read', () => {
-    // Past V8's longest string (512 MiB): decoding it threw "Invalid string length" (exit 70).
-    const dir = tempDir();
-    const f = path.join(dir, 'huge.txt');
-    const block = Buffer.from('Abstract: sparse pruning of large language models with structured masks.\n'.repeat(14_000));
-    const fd = openSync(f, 'w');
+  it('is read line by line when it is a listing, in less memory than its text', () => {
+    // A listing was decoded as one text: past 512 MiB that threw "Invalid string length", and
+    // four listings of 350 MB held 3.5 GB before they were merged. Read a line at a time, 512 MiB
+    // goes through a 160 MB heap. Its lines of spaces are blank, one line of a megabyte of
+    // letters is reported as too long, and the ten papers of the listing are read.
+    const f = path.join(tempDir(), 'huge.txt');
+    const profile = readFileSync(PROFILE, 'utf8');
+    pastOneString(f, `${profile}\n${'x'.repeat(2 ** 20)}\n`, `${' '.repeat(16_384)}\n`);
     try {
-      for (let written = 0; written <= bufferConstants.MAX_STRING_LENGTH; written += block.length) writeSync(fd, block);
+      const r = spawnSync(process.execPath, ['--max-old-space-size=160', BIN, '-s', f, 'index', '--json'], { env: litEnv({ cacheDir: tempDir() }), encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(json(r.stdout).papers).toBe(10);
+      expect(r.stderr).toMatch(new RegExp(`huge\\.txt:${profile.split('\n').length + 1}: line is 1048576 characters long, too long for any listing; skipped \\[line-too-long\\]`));
+      expect(r.stderr).not.toMatch(/file-too-large|internal error/);
     } finally {
-      closeSync(fd);
+      rmSync(f, { force: true });
     }
+  });
+  it('is skipped with a warning naming it and its size when it must be read as one text (BibTeX), and the rest is read', () => {
+    const f = path.join(tempDir(), 'huge.bib');
+    pastOneString(f, '', '@article{k, title = {Sparse pruning of large language models with structured masks}, year = 2024}\n');
     try {
       const r = lit(['-s', f, '-s', PROFILE, 'index', '--json'], { cacheDir: tempDir() });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/huge\.txt: file is 5\d\d MB, more than the 512 MB lit can read as one text; split it into smaller files.*\[file-too-large\]/);
+      expect(r.stderr).toMatch(/huge\.bib: file is 5\d\d MB, more than the 512 MB lit can read as one text; split it into smaller files.*\[file-too-large\]/);
       expect(r.stderr).not.toMatch(/internal error/);
       expect(json(r.stdout).papers).toBe(10);
     } finally {

@@ -3,7 +3,7 @@ import { closeSync, constants, openSync, readdirSync, readFileSync, readSync, re
 import { constants as bufferConstants } from 'node:buffer';
 import path from 'node:path';
 import { LitError, EXIT } from '../errors.js';
-import { sha1 } from '../hash.js';
+import { sha1, sha1Chunks } from '../hash.js';
 import { fastGlob } from '../lazy.js';
 import type { Warning } from '../model.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -27,6 +27,8 @@ export interface SourceFile {
   size?: number;
   /** Drops the bytes once decoded (they are read again if asked for); absent where they cannot be. */
   release?(): void;
+  /** The content a chunk at a time, so a large file is never held whole; absent where only `bytes` is. */
+  chunks?(): Iterable<Buffer>;
 }
 
 /** What identifies a file's content without reading it, as git's index does. */
@@ -68,6 +70,27 @@ class StampedSource implements SourceFile {
   /** Lets go of the bytes once they are decoded: a large file is then held once, as its text. */
   release(): void {
     this._bytes = undefined;
+  }
+  chunks(): Iterable<Buffer> {
+    return this._bytes ? [this._bytes] : fileChunks(this.raw);
+  }
+}
+
+// Large sources are read in pieces of this size, to be hashed or split into lines.
+const CHUNK = 4 * 2 ** 20;
+
+/** A file's content in chunks of CHUNK bytes, read as they are asked for. */
+function* fileChunks(raw: RawPath): Generator<Buffer> {
+  const fd = inPath(raw, (p) => openSync(p, 'r'));
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(fd, chunk, 0, CHUNK, null);
+      if (n === 0) return;
+      yield n === CHUNK ? chunk : chunk.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -315,12 +338,12 @@ export async function findSources(specs: string[], cwd: string, memo?: HashMemo,
         continue;
       }
       const readAt = Date.now();
-      const bytes = inPath(f.raw, (p) => readFileSync(p));
-      const sum = sha1(bytes);
+      // A large file is hashed a chunk at a time and read again when parsed, never held: four
+      // sources of 350 MB held at once were 1.4 GB before the first was parsed.
+      const bytes = st.size > HOLD_BYTES ? null : inPath(f.raw, (p) => readFileSync(p));
+      const sum = bytes ? sha1(bytes) : sha1Chunks(fileChunks(f.raw));
       memo?.record(f.abs, stamp, sum, readAt);
-      // A large file is read again when parsed rather than held from now: four sources of 350 MB
-      // held at once were 1.4 GB before the first was parsed.
-      files.push(new StampedSource(f.raw, f.abs, f.display, sum, st.mtimeMs, st.size, bytes.length > HOLD_BYTES ? undefined : bytes));
+      files.push(new StampedSource(f.raw, f.abs, f.display, sum, st.mtimeMs, st.size, bytes ?? undefined));
     } catch (err) {
       warnings.push(unreadable(f.display, err));
     }
@@ -336,13 +359,14 @@ function realpathOr(p: string): string {
   }
 }
 
-function unreadable(file: string, err: unknown): Warning {
+/** The warning for a source that cannot be read, naming the OS's reason. */
+export function unreadable(file: string, err: unknown): Warning {
   const code = (err as NodeJS.ErrnoException).code;
   return { code: 'unreadable-file', file, message: `cannot read file (${code === 'EACCES' ? 'permission denied' : code ?? String(err)}); skipped` };
 }
 
 /** The byte order a UTF-16 file is in, from its BOM or from where its zero bytes fall; null when it is not UTF-16. */
-function utf16Order(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
+export function utf16Order(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   // Without a BOM: Latin text in UTF-16 has a zero in every other byte, and only there.
@@ -362,6 +386,14 @@ function utf16Order(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
 
 // A file with more zero bytes than this share of its start is an image or archive, not text.
 const BINARY_NUL_SHARE = 0.01;
+
+/** True when the start of a file (its first 64 KB) holds too many NUL bytes to be text. */
+export function looksBinary(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 65536);
+  let nuls = 0;
+  for (const b of head) if (b === 0) nuls++;
+  return nuls > head.length * BINARY_NUL_SHARE;
+}
 
 /** The line (1-based) an offset of the text falls on. */
 const lineOf = (text: string, at: number) => text.slice(0, at).split('\n').length;
@@ -394,10 +426,7 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
     text = new TextDecoder(wide).decode(bytes);
     warnings.push({ code: 'encoding', file: file.display, message: `file is ${wide === 'utf-16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'}; read as such` });
   } else {
-    const head = bytes.subarray(0, 65536);
-    let nuls = 0;
-    for (const b of head) if (b === 0) nuls++;
-    if (nuls > head.length * BINARY_NUL_SHARE) {
+    if (looksBinary(bytes)) {
       return { text: null, warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
     }
     try {
@@ -420,7 +449,7 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
 // Windows-1252's characters for bytes 0x80-0x9F (Latin-1 has controls there). Node's own
 // TextDecoder('windows-1252') reads these bytes as Latin-1 controls, so lit maps them itself.
 const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-const cp1252 = { decode: (b: Buffer) => b.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) };
+export const cp1252 = { decode: (b: Buffer) => b.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) };
 
 /** A file that is not all UTF-8: each line that is, as UTF-8; each that is not, as Windows-1252. */
 function decodeMixed(bytes: Buffer, display: string, warnings: Warning[]): string {
