@@ -1,6 +1,7 @@
 // The seam between the commands and the engines that hold a library. Commands, formatters and
 // the query language see a LibraryStore and nothing else; an engine (src/engines/) builds one
 // from the merged library, saves it in the cache folder and opens it again. See docs/architecture.md.
+import type { SourceFile } from './sources/read.js';
 import type { Library, Reuse } from './library.js';
 import type { Paper, Progress, Warning } from './model.js';
 import type { Query } from './search/query.js';
@@ -83,6 +84,8 @@ export interface Engine {
 export interface PriorStore {
   /** What an unchanged source file gave when the store was last built or updated. */
   reuse: Reuse;
+  /** Reads ahead, off the main thread where it can, what `reuse` will be asked for these files. */
+  prefetch?(files: SourceFile[]): Promise<void>;
   /** Brings the store up to the library read with `reuse`; `rewritten` counts the papers whose rows it wrote or removed. */
   update(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[]; rewritten: number }>;
   /** Lets go of the store without updating it. */

@@ -85,6 +85,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // Heavy modules load only here, when the cache cannot answer.
   const [{ readLibrary }, { assignKeys }, { updateRegister }] = await Promise.all([import('./library.js'), import('./keys.js'), import('./register.js')]);
   // An engine that updates in place hands back what unchanged files gave last time.
+  await prior?.prefetch?.(found.files);
   const lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse);
   opts.onProgress?.('assigning citation keys');
   const keyed = await updateRegister(opts.registerFile, (current) => {

@@ -11,7 +11,7 @@ import { BadStoreError, NO_YEAR, type LibraryInfo } from '../search/store.js';
 type Db = BetterSqlite3.Database;
 
 /** Bump when a table, a column or what the FTS index holds changes. */
-export const SQLITE_FORMAT = 6;
+export const SQLITE_FORMAT = 7;
 
 // FTS5 splits lit's analysed terms on spaces only: every letter, digit and mark is a term
 // character (marks too, or `हिन्दी` would split where tokenize() does not), and nothing is
@@ -30,7 +30,7 @@ CREATE TABLE papers(block INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE names(name TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL, surface TEXT) WITHOUT ROWID;
 CREATE TABLE surfaces(term TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(term, word)) WITHOUT ROWID;
-CREATE TABLE sources(pos INTEGER NOT NULL, part INTEGER NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pos, part));
+CREATE TABLE sources(name TEXT NOT NULL, hash TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(name, hash, part));
 CREATE VIRTUAL TABLE fts USING fts5(${FIELDS.join(', ')}, content='', contentless_delete=1, tokenize="${FTS_TOKENIZER}");
 CREATE VIRTUAL TABLE postings USING fts5vocab(fts, 'instance');
 `;

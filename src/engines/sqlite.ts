@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { deflate as deflateZlib, deflateSync, inflateSync } from 'node:zlib';
+import { deflate as deflateZlib, deflateSync, inflate as inflateZlib, inflateSync } from 'node:zlib';
 import { makeFolder, writeFileAtomic } from '../atomic.js';
 import { EXIT, LitError } from '../errors.js';
 import type { Engine } from '../library-store.js';
@@ -28,6 +28,7 @@ import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOC
 type Driver = typeof BetterSqlite3;
 
 const deflate = promisify(deflateZlib);
+const inflate = promisify(inflateZlib);
 
 let driver: Driver | null | undefined;
 let addon: string | undefined;
@@ -124,8 +125,12 @@ export const engine: Engine = {
       return null;
     }
     const it = db;
+    const ahead = new Map<string, ParsedFile | null>();
     return {
-      reuse: (f) => guard(() => storedSource(it, f.display, f.hash)),
+      reuse: (f) => ahead.get(`${f.display}\0${f.hash}`) ?? guard(() => storedSource(it, f.display, f.hash)),
+      async prefetch(files) {
+        for (const f of files) ahead.set(`${f.display}\0${f.hash}`, await prefetchSource(it, f.display, f.hash));
+      },
       async update({ lib, litVersion, key, onProgress }) {
         const { librarySummary } = await import('../library.js');
         const info = librarySummary(lib, litVersion, key);
@@ -184,6 +189,7 @@ export const engine: Engine = {
       // after that, and a million entries are a gigabyte and more of memory.
       db.pragma('journal_mode = OFF');
       db.exec(SCHEMA);
+      onProgress?.('storing what each file gave');
       db.transaction(() => writeSources(db, lib))();
       letGo();
       await fill(db, lib, info, signed, onProgress);
@@ -436,29 +442,27 @@ function writeSources(db: BetterSqlite3.Database, lib: Library): void {
   const wanted = new Set(lib.parsed.map((f) => `${f.report.file}\0${lib.hashes.get(f.report.file) ?? ''}`));
   const drop = db.prepare('DELETE FROM sources WHERE name = ? AND hash = ?');
   for (const k of stored) if (!wanted.has(k)) drop.run(...(k.split('\0') as [string, string]));
-  // Positions first out of the way (pos is part of the key), then each file at its place.
-  db.prepare('UPDATE sources SET pos = -1 - pos').run();
-  const move = db.prepare('UPDATE sources SET pos = ? WHERE name = ? AND hash = ?');
-  const insert = db.prepare('INSERT INTO sources(pos, part, name, hash, data) VALUES (?, ?, ?, ?, ?)');
+  // Rows are found by name and hash, never by a file's place among the sources: a file added in
+  // front of the others moves no row. (Rows were keyed by place, and SQLite rewrites a whole row,
+  // blob and all, to change its key: adding 1,000 papers in front of 100,000 rewrote 62 MB.)
+  const insert = db.prepare('INSERT INTO sources(name, hash, part, data) VALUES (?, ?, ?, ?)');
   let offset = 0;
-  lib.parsed.forEach((f, pos) => {
+  for (const f of lib.parsed) {
     const name = f.report.file;
     const hash = lib.hashes.get(name) ?? '';
     const first = offset;
     offset += f.entries.length;
-    if (stored.has(`${name}\0${hash}`)) {
-      move.run(pos, name, hash);
-      return;
-    }
+    if (stored.has(`${name}\0${hash}`)) continue;
+    stored.add(`${name}\0${hash}`);
     // In parts: a file of 250,000 entries is more JSON than one string may hold.
     const parts = Math.ceil(f.entries.length / SOURCE_PART);
-    insert.run(pos, 0, name, hash, deflateSync(JSON.stringify({ report: f.report, warnings: f.warnings, parts }), { level: 1 }));
+    insert.run(name, hash, 0, deflateSync(JSON.stringify({ report: f.report, warnings: f.warnings, parts }), { level: 1 }));
     for (let i = 0; i < parts; i++) {
       const from = i * SOURCE_PART;
       const to = Math.min(f.entries.length, from + SOURCE_PART);
-      insert.run(pos, i + 1, name, hash, deflateSync(encodePart(f.entries, lib.keys, from, to, first), { level: 1 }));
+      insert.run(name, hash, i + 1, deflateSync(encodePart(f.entries, lib.keys, from, to, first), { level: 1 }));
     }
-  });
+  }
 }
 
 /**
@@ -710,6 +714,47 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
 }
 
 /** The stored read of one source file, if its name and hash match: for an update to reuse. */
+// How many parts of a stored file are inflated at once while the ones before them are parsed.
+const PREFETCH_PARTS = 4;
+
+/**
+ * storedSource(), with the parts inflated on libuv's threads while this one parses the parts
+ * before them. Null where storedSource() would say so; a read that fails is left to it.
+ */
+async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: string): Promise<ParsedFile | null> {
+  let rows: [number, Buffer][];
+  try {
+    rows = db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
+  } catch {
+    return null;
+  }
+  if (!rows.length) return null;
+  try {
+    const head = JSON.parse(inflateSync(rows[0]![1]).toString('utf8')) as { report: ParsedFile['report']; warnings: ParsedFile['warnings']; parts: number };
+    if (rows.length !== head.parts + 1) return null;
+    const file: ParsedFile = { report: head.report, warnings: head.warnings, entries: [], keys: { titleKeys: [], ids: [] } };
+    const pending = rows.slice(1).map(([, data]) => data);
+    const inflating: Promise<Buffer>[] = [];
+    const more = () => {
+      const next = pending[inflating.length];
+      if (!next) return;
+      const done = inflate(next);
+      // Awaited in turn below; one that fails while an earlier one is awaited is no unhandled rejection.
+      done.catch(() => undefined);
+      inflating.push(done);
+    };
+    for (let i = 0; i < PREFETCH_PARTS; i++) more();
+    for (let i = 0; i < pending.length; i++) {
+      const text = (await inflating[i]!).toString('utf8');
+      more();
+      decodePart(text, file);
+    }
+    return file;
+  } catch {
+    return null;
+  }
+}
+
 function storedSource(db: BetterSqlite3.Database, name: string, hash: string): ParsedFile | null {
   const rows = db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
   if (!rows.length) return null;
