@@ -761,7 +761,6 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
   return changed.length + gone.length;
 }
 
-/** The stored read of one source file, if its name and hash match: for an update to reuse. */
 // How many parts of a stored file are inflated at once while the ones before them are parsed.
 const PREFETCH_PARTS = 4;
 
@@ -770,21 +769,13 @@ const PREFETCH_PARTS = 4;
  * before them. Null where storedSource() would say so; a read that fails is left to it.
  */
 async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: string): Promise<ParsedFile | null> {
-  let rows: [number, Buffer][];
   try {
-    rows = db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
-  } catch {
-    return null;
-  }
-  if (!rows.length) return null;
-  try {
-    const head = JSON.parse(inflateSync(rows[0]![1]).toString('utf8')) as { report: ParsedFile['report']; warnings: ParsedFile['warnings']; parts: number };
-    if (rows.length !== head.parts + 1) return null;
-    const file: ParsedFile = { report: head.report, warnings: head.warnings, entries: [], keys: { titleKeys: [], ids: [] } };
-    const pending = rows.slice(1).map(([, data]) => data);
+    const stored = storedRows(db, name, hash);
+    if (!stored) return null;
+    const { file, parts } = stored;
     const inflating: Promise<Buffer>[] = [];
     const more = () => {
-      const next = pending[inflating.length];
+      const next = parts[inflating.length];
       if (!next) return;
       const done = inflate(next);
       // Awaited in turn below; one that fails while an earlier one is awaited is no unhandled rejection.
@@ -792,7 +783,7 @@ async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: st
       inflating.push(done);
     };
     for (let i = 0; i < PREFETCH_PARTS; i++) more();
-    for (let i = 0; i < pending.length; i++) {
+    for (let i = 0; i < parts.length; i++) {
       const text = (await inflating[i]!).toString('utf8');
       more();
       decodePart(text, file);
@@ -803,18 +794,30 @@ async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: st
   }
 }
 
+/** What an unchanged file gave, from its stored rows; null when they are missing or damaged. */
 function storedSource(db: BetterSqlite3.Database, name: string, hash: string): ParsedFile | null {
-  const rows = db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
-  if (!rows.length) return null;
+  // A database that cannot be read throws here (guard() makes it BadStoreError); rows that do not decode are only a file to read again.
+  const rows = readRows(db, name, hash);
   try {
-    const head = JSON.parse(inflateSync(rows[0]![1]).toString('utf8')) as { report: ParsedFile['report']; warnings: ParsedFile['warnings']; parts: number };
-    if (rows.length !== head.parts + 1) return null;
-    const file: ParsedFile = { report: head.report, warnings: head.warnings, entries: [], keys: { titleKeys: [], ids: [] } };
-    for (const [, data] of rows.slice(1)) decodePart(inflateSync(data).toString('utf8'), file);
-    return file;
+    const stored = storedRows(db, name, hash, rows);
+    if (!stored) return null;
+    for (const data of stored.parts) decodePart(inflateSync(data).toString('utf8'), stored.file);
+    return stored.file;
   } catch {
     return null;
   }
+}
+
+function readRows(db: BetterSqlite3.Database, name: string, hash: string): [number, Buffer][] {
+  return db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
+}
+
+/** A stored file's head row read, with its parts still deflated; null when it is not stored whole. */
+function storedRows(db: BetterSqlite3.Database, name: string, hash: string, rows = readRows(db, name, hash)): { file: ParsedFile; parts: Buffer[] } | null {
+  if (!rows.length) return null;
+  const head = JSON.parse(inflateSync(rows[0]![1]).toString('utf8')) as { report: ParsedFile['report']; warnings: ParsedFile['warnings']; parts: number };
+  if (rows.length !== head.parts + 1) return null;
+  return { file: { report: head.report, warnings: head.warnings, entries: [], keys: { titleKeys: [], ids: [] } }, parts: rows.slice(1).map(([, data]) => data) };
 }
 
 /**
