@@ -184,18 +184,16 @@ export const engine: Engine = {
       lib.entries.length = 0;
       lib.keys = { titleKeys: [], ids: [] };
     };
-    let stop = false;
     try {
+      // What each file gave is stored first, and then let go: the papers are all a build needs
+      // after that, and a million entries are a gigabyte and more of memory.
       db.pragma('journal_mode = OFF');
       db.exec(SCHEMA);
-      // What each file gave is stored while the papers are indexed, on the cores indexing leaves
-      // free, and then let go: a million entries are a gigabyte and more of memory.
-      const sources = storeSources(db, lib, () => stop).then(letGo);
-      // Handled here, awaited by fill: a failure while indexing is not an unhandled rejection.
-      sources.catch(() => undefined);
-      await fill(db, lib, info, signed, onProgress, sources);
+      onProgress?.('storing what each file gave');
+      db.transaction(() => writeSources(db, lib))();
+      letGo();
+      await fill(db, lib, info, signed, onProgress);
     } catch (e) {
-      stop = true;
       const memory = db.memory;
       db.close();
       rmSync(file, { force: true });
@@ -254,7 +252,7 @@ export function signatures(lib: Library): Uint32Array {
 }
 
 /** Writes every table of a new store. */
-async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress, sources?: Promise<void>): Promise<void> {
+async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress): Promise<void> {
   const papers = lib.papers;
   // Nothing reads the new file until the pointer names it, so nothing needs a journal yet.
   db.pragma('synchronous = OFF');
@@ -321,8 +319,6 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
     for (const [b, data] of blocks) insertBlock.run(b, data);
     db.exec('COMMIT');
   }
-  // The sources table is written by now, or is written before the index's last steps.
-  await sources;
   onProgress?.('writing the index');
   const { df, surfaces, counts } = words.result();
   const insertTerm = db.prepare('INSERT INTO vocab(term, df, surface) VALUES (?, ?, ?)');
@@ -435,22 +431,13 @@ class Analyser {
 /** The names a paper is found by, in the order a lookup prefers them: id, key, aliases. */
 const namesOf = (p: Paper): string[] => [p.id, p.key, ...p.aliases];
 
-/** One row of the sources table still to be written: its content is made when it is written. */
-interface SourceRow {
-  name: string;
-  hash: string;
-  part: number;
-  text: () => string;
-}
-
 /**
- * What each source file gave, so that an update reads again only the files that changed: the
- * rows still to be written. Rows of files no longer among the sources are deleted; those of a
- * file whose name and hash are stored already are kept: an update rewrites only what changed
- * (with every row rewritten, adding 1,000 papers to 100,000 took 17.9 s in the benchmark; with
- * this and the 32 MB crossover, 9.9 s).
+ * What each source file gave, so that an update reads again only the files that changed. Rows
+ * of a file whose name and hash are stored already are kept: an update rewrites only what
+ * changed (with every row rewritten, adding 1,000 papers to 100,000 took 17.9 s in the
+ * benchmark; with this and the 32 MB crossover, 9.9 s).
  */
-function sourceRows(db: BetterSqlite3.Database, lib: Library): SourceRow[] {
+function writeSources(db: BetterSqlite3.Database, lib: Library): void {
   const stored = new Set((db.prepare('SELECT DISTINCT name, hash FROM sources').raw().all() as [string, string][]).map(([n, h]) => `${n}\0${h}`));
   const wanted = new Set(lib.parsed.map((f) => `${f.report.file}\0${lib.hashes.get(f.report.file) ?? ''}`));
   const drop = db.prepare('DELETE FROM sources WHERE name = ? AND hash = ?');
@@ -458,7 +445,7 @@ function sourceRows(db: BetterSqlite3.Database, lib: Library): SourceRow[] {
   // Rows are found by name and hash, never by a file's place among the sources: a file added in
   // front of the others moves no row. (Rows were keyed by place, and SQLite rewrites a whole row,
   // blob and all, to change its key: adding 1,000 papers in front of 100,000 rewrote 62 MB.)
-  const rows: SourceRow[] = [];
+  const insert = db.prepare('INSERT INTO sources(name, hash, part, data) VALUES (?, ?, ?, ?)');
   let offset = 0;
   for (const f of lib.parsed) {
     const name = f.report.file;
@@ -469,48 +456,13 @@ function sourceRows(db: BetterSqlite3.Database, lib: Library): SourceRow[] {
     stored.add(`${name}\0${hash}`);
     // In parts: a file of 250,000 entries is more JSON than one string may hold.
     const parts = Math.ceil(f.entries.length / SOURCE_PART);
-    rows.push({ name, hash, part: 0, text: () => JSON.stringify({ report: f.report, warnings: f.warnings, parts }) });
+    insert.run(name, hash, 0, deflateSync(JSON.stringify({ report: f.report, warnings: f.warnings, parts }), { level: 1 }));
     for (let i = 0; i < parts; i++) {
       const from = i * SOURCE_PART;
       const to = Math.min(f.entries.length, from + SOURCE_PART);
-      rows.push({ name, hash, part: i + 1, text: () => encodePart(f.entries, lib.keys, from, to, first) });
+      insert.run(name, hash, i + 1, deflateSync(encodePart(f.entries, lib.keys, from, to, first), { level: 1 }));
     }
   }
-  return rows;
-}
-
-const INSERT_SOURCE = 'INSERT INTO sources(name, hash, part, data) VALUES (?, ?, ?, ?)';
-// zlib's fastest level: the stored entries are read back only by updates, and a million of
-// them are 2 GB of JSON.
-const SOURCE_LEVEL = { level: 1 };
-
-/** Writes the sources table as an update needs it, in the transaction open. */
-function writeSources(db: BetterSqlite3.Database, lib: Library): void {
-  const insert = db.prepare(INSERT_SOURCE);
-  for (const r of sourceRows(db, lib)) insert.run(r.name, r.hash, r.part, deflateSync(r.text(), SOURCE_LEVEL));
-}
-
-// Source rows deflated at once by a build: each is some 40 MB of JSON while it waits.
-const SOURCE_STREAMS = 2;
-
-/**
- * Writes the sources table of a new store, deflating on libuv's threads while this one indexes
- * (at 250,000 papers the rows took 8.1 s of a 67 s build, 6.2 s of it in zlib). Rows join
- * whatever transaction is open when they are ready. Stops early when told to.
- */
-async function storeSources(db: BetterSqlite3.Database, lib: Library, stopped: () => boolean): Promise<void> {
-  const insert = db.prepare(INSERT_SOURCE);
-  const rows = sourceRows(db, lib);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SOURCE_STREAMS }, async () => {
-      while (next < rows.length && !stopped()) {
-        const r = rows[next++]!;
-        const data = await deflate(r.text(), SOURCE_LEVEL);
-        if (!stopped()) insert.run(r.name, r.hash, r.part, data);
-      }
-    }),
-  );
 }
 
 /**
