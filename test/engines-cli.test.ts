@@ -210,6 +210,22 @@ describe.skipIf(!hasSqlite)('the SQLite store', () => {
       // In place: one database all along.
       expect(readdirSync(cacheDir).filter((f) => f.endsWith('.sqlite'))).toHaveLength(1);
     });
+    it('reads a file again from its source when what the store kept of it does not decode', () => {
+      const src = tempDir('lit-src-');
+      for (const f of readdirSync(path.join(ROOT, 'seeds'))) copyFileSync(path.join(ROOT, 'seeds', f), path.join(src, f));
+      const cacheDir = tempDir();
+      expect(run(src, cacheDir, ['index']).stdout).toMatch(/cache +built/);
+      // Every unchanged file's entries are read back from the store by an update: spoil one's.
+      const db = new (loadDriver()!)(path.join(cacheDir, readdirSync(cacheDir).find((f) => f.endsWith('.sqlite'))!));
+      const spoiled = db.prepare("UPDATE sources SET data = x'00' WHERE part = 1 AND name LIKE '%002_%'").run().changes;
+      db.close();
+      expect(spoiled).toBe(1);
+      writeFileSync(path.join(src, '000-added.bib'), '@article{added2, title = {Tensor networks for quantum circuits}, author = {Roe, Ann}, year = 2024}\n');
+      const updated = run(src, cacheDir, ['index']);
+      expect(updated.status, updated.stderr).toBe(0);
+      expect(updated.stdout).toMatch(/cache +updated/);
+      expectAsRebuilt(src, cacheDir);
+    });
     it('is updated once when two processes find it stale at once', async () => {
       const src = tempDir('lit-src-');
       for (const f of readdirSync(path.join(ROOT, 'seeds'))) copyFileSync(path.join(ROOT, 'seeds', f), path.join(src, f));

@@ -125,11 +125,13 @@ export const engine: Engine = {
       return null;
     }
     const it = db;
+    // What prefetch() read, null included (a file not stored): reuse() reads nothing twice.
     const ahead = new Map<string, ParsedFile | null>();
+    const named = (f: { display: string; hash: string }) => `${f.display}\0${f.hash}`;
     return {
-      reuse: (f) => ahead.get(`${f.display}\0${f.hash}`) ?? guard(() => storedSource(it, f.display, f.hash)),
+      reuse: (f) => (ahead.has(named(f)) ? ahead.get(named(f))! : guard(() => storedSource(it, f.display, f.hash))),
       async prefetch(files) {
-        for (const f of files) ahead.set(`${f.display}\0${f.hash}`, await prefetchSource(it, f.display, f.hash));
+        for (const f of files) ahead.set(named(f), await prefetchSource(it, f.display, f.hash));
       },
       async update({ lib, litVersion, key, onProgress }) {
         const { librarySummary } = await import('../library.js');
@@ -718,11 +720,12 @@ const PREFETCH_PARTS = 4;
 
 /**
  * storedSource(), with the parts inflated on libuv's threads while this one parses the parts
- * before them. Null where storedSource() would say so; a read that fails is left to it.
+ * before them.
  */
 async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: string): Promise<ParsedFile | null> {
+  const rows = guard(() => readRows(db, name, hash));
   try {
-    const stored = storedRows(db, name, hash);
+    const stored = storedRows(rows);
     if (!stored) return null;
     const { file, parts } = stored;
     const inflating: Promise<Buffer>[] = [];
@@ -746,12 +749,14 @@ async function prefetchSource(db: BetterSqlite3.Database, name: string, hash: st
   }
 }
 
-/** What an unchanged file gave, from its stored rows; null when they are missing or damaged. */
+/**
+ * What an unchanged file gave, from its stored rows; null when they are missing or do not
+ * decode (the file is then read again). A database that cannot be read throws.
+ */
 function storedSource(db: BetterSqlite3.Database, name: string, hash: string): ParsedFile | null {
-  // A database that cannot be read throws here (guard() makes it BadStoreError); rows that do not decode are only a file to read again.
   const rows = readRows(db, name, hash);
   try {
-    const stored = storedRows(db, name, hash, rows);
+    const stored = storedRows(rows);
     if (!stored) return null;
     for (const data of stored.parts) decodePart(inflateSync(data).toString('utf8'), stored.file);
     return stored.file;
@@ -764,8 +769,8 @@ function readRows(db: BetterSqlite3.Database, name: string, hash: string): [numb
   return db.prepare('SELECT part, data FROM sources WHERE name = ? AND hash = ? ORDER BY part').raw().all(name, hash) as [number, Buffer][];
 }
 
-/** A stored file's head row read, with its parts still deflated; null when it is not stored whole. */
-function storedRows(db: BetterSqlite3.Database, name: string, hash: string, rows = readRows(db, name, hash)): { file: ParsedFile; parts: Buffer[] } | null {
+/** A stored file's head row read, its parts still deflated; null when it is not stored whole. Throws on a head that does not decode. */
+function storedRows(rows: [number, Buffer][]): { file: ParsedFile; parts: Buffer[] } | null {
   if (!rows.length) return null;
   const head = JSON.parse(inflateSync(rows[0]![1]).toString('utf8')) as { report: ParsedFile['report']; warnings: ParsedFile['warnings']; parts: number };
   if (rows.length !== head.parts + 1) return null;
