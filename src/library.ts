@@ -3,7 +3,7 @@ import { pushAll } from './arrays.js';
 import { assignKeys } from './keys.js';
 import { mergeEntries, type CiteKey, type EntryKeys } from './merge.js';
 import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
-import { numberedLines, type Line } from './sources/layout.js';
+import { keptText, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
 import { mathSymbols } from './sources/latex.js';
 import { decode, type SourceFile } from './sources/read.js';
@@ -196,8 +196,8 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
         long.push(tooLong(f.display, l.n, l.tooLong));
         return null;
       }
-      const t = l.text.replace(/\s+$/, '');
-      if (t.trim() === '') return null;
+      const t = keptText(l.text);
+      if (t === null) return null;
       if (t.length > MAX_LINE) {
         long.push(tooLong(f.display, l.n, t.length));
         return null;

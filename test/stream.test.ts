@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Warning } from '../src/model.js';
-import { numberedLines, type Line } from '../src/sources/layout.js';
+import { keptText, numberedLines, type Line } from '../src/sources/layout.js';
 import { decode, type SourceFile } from '../src/sources/read.js';
 import { openLines, textLines, type LineSource } from '../src/sources/stream.js';
 
@@ -38,8 +38,8 @@ function streamed(f: SourceFile, maxLine = 1e6): { lines: Line[] | null; warning
       tooLong.push([l.n, l.tooLong]);
       continue;
     }
-    const t = l.text.replace(/\s+$/, '');
-    if (t.trim() !== '') lines.push({ n: l.n, text: t });
+    const t = keptText(l.text);
+    if (t !== null) lines.push({ n: l.n, text: t });
   }
   return { lines, warnings: [...(whole?.warnings ?? []), ...src.warnings()], tooLong };
 }

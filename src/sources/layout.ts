@@ -33,6 +33,12 @@ export interface Layout {
   parseText?(text: string, ctx: ParseContext): ParseResult;
 }
 
+/** A line as layouts see it: trailing white space removed; null for a blank line, which they never see. */
+export function keptText(line: string): string | null {
+  const t = line.replace(/\s+$/, '');
+  return t.trim() === '' ? null : t;
+}
+
 /** The non-blank lines of a file (at most `max`), numbered from 1, with trailing white space removed. */
 export function numberedLines(text: string, max = Infinity): Line[] {
   const out: Line[] = [];
@@ -40,8 +46,8 @@ export function numberedLines(text: string, max = Infinity): Line[] {
   for (let n = 1; start <= text.length && out.length < max; n++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const t = text.slice(start, end).replace(/\s+$/, '');
-    if (t.trim() !== '') out.push({ n, text: t });
+    const t = keptText(text.slice(start, end));
+    if (t !== null) out.push({ n, text: t });
     start = end + 1;
   }
   return out;

@@ -395,6 +395,14 @@ export function looksBinary(bytes: Buffer): boolean {
   return nuls > head.length * BINARY_NUL_SHARE;
 }
 
+/** What decoding a file, whole or a line at a time, says it refused or repaired. */
+export const decodeWarning = {
+  empty: (file: string): Warning => ({ code: 'empty-file', file, message: 'file is empty; skipped' }),
+  binary: (file: string): Warning => ({ code: 'binary-file', file, message: 'file is binary, not a text listing; skipped' }),
+  notUtf8: (file: string, line: number, bad: number): Warning => ({ code: 'encoding', file, line, message: `file is not valid UTF-8 (${bad} line${bad === 1 ? '' : 's'}, the first here); read ${bad === 1 ? 'it' : 'them'} as Windows-1252` }),
+  nuls: (file: string, line: number, count: number): Warning => ({ code: 'nul-bytes', file, line, message: `file holds ${count} NUL byte${count === 1 ? '' : 's'}; removed, the rest read` }),
+};
+
 /** The line (1-based) an offset of the text falls on. */
 const lineOf = (text: string, at: number) => text.slice(0, at).split('\n').length;
 
@@ -413,7 +421,7 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
     // A source whose hash came from its stamp is read only now, and may have gone since.
     return { text: null, warnings: [unreadable(file.display, err)] };
   }
-  if (bytes.length === 0) return { text: null, warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
+  if (bytes.length === 0) return { text: null, warnings: [decodeWarning.empty(file.display)] };
   // One JavaScript string holds at most MAX_STRING_LENGTH characters (512 MiB on 64-bit Node):
   // a larger source cannot be read as one text, and decoding it threw "Invalid string length".
   if (bytes.length > bufferConstants.MAX_STRING_LENGTH) {
@@ -427,7 +435,7 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
     warnings.push({ code: 'encoding', file: file.display, message: `file is ${wide === 'utf-16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'}; read as such` });
   } else {
     if (looksBinary(bytes)) {
-      return { text: null, warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
+      return { text: null, warnings: [decodeWarning.binary(file.display)] };
     }
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -439,7 +447,7 @@ export function decode(file: SourceFile): { text: string | null; warnings: Warni
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const count = text.split('\0').length - 1;
-    warnings.push({ code: 'nul-bytes', file: file.display, line: lineOf(text, nul), message: `file holds ${count} NUL byte${count === 1 ? '' : 's'}; removed, the rest read` });
+    warnings.push(decodeWarning.nuls(file.display, lineOf(text, nul), count));
     text = text.replaceAll('\0', '');
   }
   text = text.replace(/\r\n?/g, '\n');
@@ -470,6 +478,6 @@ function decodeMixed(bytes: Buffer, display: string, warnings: Warning[]): strin
     }
     start = end + 1;
   }
-  warnings.push({ code: 'encoding', file: display, line: first, message: `file is not valid UTF-8 (${bad} line${bad === 1 ? '' : 's'}, the first here); read ${bad === 1 ? 'it' : 'them'} as Windows-1252` });
+  warnings.push(decodeWarning.notUtf8(display, first, bad));
   return out.join('\n');
 }

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Warning } from '../model.js';
 import type { Line } from './layout.js';
-import { cp1252, looksBinary, unreadable, utf16Order, type SourceFile } from './read.js';
+import { cp1252, decodeWarning, looksBinary, unreadable, utf16Order, type SourceFile } from './read.js';
 
 /** What a line-by-line read gives: the next line, or why the file is not read this way. */
 export type Opened =
@@ -66,9 +66,9 @@ export function openLines(file: SourceFile, maxLine: number): Opened {
   } catch (err) {
     return { kind: 'none', warnings: [unreadable(file.display, err)] };
   }
-  if (first.length === 0) return { kind: 'none', warnings: [{ code: 'empty-file', file: file.display, message: 'file is empty; skipped' }] };
+  if (first.length === 0) return { kind: 'none', warnings: [decodeWarning.empty(file.display)] };
   if (utf16Order(first)) return { kind: 'whole' };
-  if (looksBinary(first)) return { kind: 'none', warnings: [{ code: 'binary-file', file: file.display, message: 'file is binary, not a text listing; skipped' }] };
+  if (looksBinary(first)) return { kind: 'none', warnings: [decodeWarning.binary(file.display)] };
   return { kind: 'lines', lines: new SourceLines(file.display, first, chunks, maxLine) };
 }
 
@@ -124,10 +124,8 @@ export class SourceLines implements LineSource {
   /** What had to be repaired: the encoding, NUL bytes (as decode() words them). */
   warnings(): Warning[] {
     const out: Warning[] = [];
-    const bad = this.badLines;
-    if (bad) out.push({ code: 'encoding', file: this.display, line: this.firstBad, message: `file is not valid UTF-8 (${bad} line${bad === 1 ? '' : 's'}, the first here); read ${bad === 1 ? 'it' : 'them'} as Windows-1252` });
-    const count = this.nuls;
-    if (count) out.push({ code: 'nul-bytes', file: this.display, line: this.firstNul, message: `file holds ${count} NUL byte${count === 1 ? '' : 's'}; removed, the rest read` });
+    if (this.badLines) out.push(decodeWarning.notUtf8(this.display, this.firstBad, this.badLines));
+    if (this.nuls) out.push(decodeWarning.nuls(this.display, this.firstNul, this.nuls));
     return out;
   }
 
