@@ -154,6 +154,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
     let result: ParseResult;
     if (found.layout.parseText) {
       // BibTeX and JSON are read as one text: an entry may span any number of lines.
+      rest.close();
       const decoded = whole ?? decode(f);
       f.release?.();
       if (!whole) pushAll(warnings, decoded.warnings);

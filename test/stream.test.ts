@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Warning } from '../src/model.js';
 import { keptText, numberedLines, type Line } from '../src/sources/layout.js';
+import { parseFiles } from '../src/library.js';
 import { decode, type SourceFile } from '../src/sources/read.js';
 import { openLines, textLines, type LineSource } from '../src/sources/stream.js';
 
@@ -115,5 +116,25 @@ describe('a source read line by line', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('lets go of a file it stops reading after the first lines, as it does for BibTeX, which is read whole', () => {
+    // Past the 64 KB read before the lines, and long enough that detection stops in its first chunk.
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => `@misc{k${i}, title = {Paper number ${i}}}\n`).join(''));
+    let closed = false;
+    const file: SourceFile = {
+      ...source(bytes),
+      *chunks() {
+        try {
+          yield bytes.subarray(0, 70_000);
+          yield bytes.subarray(70_000);
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const read = parseFiles([file]);
+    expect(read.entries).toHaveLength(3000);
+    expect(closed).toBe(true);
   });
 });

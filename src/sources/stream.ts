@@ -19,6 +19,8 @@ export type Opened =
 export interface LineSource {
   next(): ReadLine | null;
   warnings(): Warning[];
+  /** Stops reading before the end: a large file's descriptor is closed now, not at exit. */
+  close(): void;
 }
 
 /** The lines of a text already decoded whole (UTF-16), as a LineSource. */
@@ -35,6 +37,7 @@ export function textLines(text: string): LineSource {
       return line;
     },
     warnings: () => [],
+    close: () => undefined,
   };
 }
 
@@ -119,6 +122,11 @@ export class SourceLines implements LineSource {
     const parts = text.includes('\r') ? text.replace(/\r$/, '').split('\r') : [text];
     for (let i = 1; i < parts.length; i++) this.queue.push(parts[i]!);
     return this.line(parts[0]!);
+  }
+
+  close(): void {
+    this.done = true;
+    this.chunks.return?.();
   }
 
   /** What had to be repaired: the encoding, NUL bytes (as decode() words them). */
