@@ -51,6 +51,11 @@ export interface LibraryStore {
   similar(sids: number[]): Hit[];
   /** Papers whose titles hold these words, best first: what `show` chooses among. */
   titleMatches(text: string): Hit[];
+  /**
+   * The papers whose whole title the text is (compared by title key), in library order; null
+   * where the engine keeps no table of titles and only titleMatches can tell.
+   */
+  wholeTitle(text: string): number[] | null;
 }
 
 /** What an engine is told to build from. */

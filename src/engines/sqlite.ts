@@ -23,7 +23,7 @@ import { hash32 } from '../hash.js';
 // Loaded by builds and updates only: library.ts brings every source layout (4 ms at each start).
 import type { Library, ParsedFile } from '../library.js';
 import type { EntryKeys } from '../merge.js';
-import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, paperDictionary, SCHEMA, SQLITE_FORMAT, SqliteStore } from './sqlite-store.js';
+import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, paperDictionary, SCHEMA, SQLITE_FORMAT, SqliteStore, titleHash } from './sqlite-store.js';
 
 type Driver = typeof BetterSqlite3;
 
@@ -265,6 +265,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
   const insertFts = db.prepare(`INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`);
   const insertBlock = db.prepare('INSERT INTO papers(block, data) VALUES (?, ?)');
   const insertName = db.prepare('INSERT OR IGNORE INTO names(name, rid) VALUES (?, ?)');
+  const insertTitle = db.prepare('INSERT OR IGNORE INTO titles(hash, rid) VALUES (?, ?)');
   const words = new Analyser();
   // Field lengths as MiniSearch counts them (unique words), with its running average, so that
   // the floats BM25 divides by agree to the bit.
@@ -286,6 +287,8 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
       insertFts.run(sid, ...texts);
       // In MiniSearch's lookup order: id, key, aliases, earlier papers first; the first holder of a name keeps it.
       for (const n of namesOf(p)) insertName.run(n, sid);
+      const title = titleHash(p.title);
+      if (title !== null) insertTitle.run(title, sid);
     }
   };
   const blockLines = (b: number, to: number) => papers.slice(b, Math.min(to, b + PAPER_BLOCK)).map((p) => JSON.stringify(p));
@@ -600,6 +603,8 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
   const deleteRow = db.prepare('DELETE FROM fts WHERE rowid = ?');
   const deleteName = db.prepare('DELETE FROM names WHERE name = ? AND rid = ?');
   const insertName = db.prepare('INSERT OR IGNORE INTO names(name, rid) VALUES (?, ?)');
+  const deleteTitle = db.prepare('DELETE FROM titles WHERE hash = ? AND rid = ?');
+  const insertTitle = db.prepare('INSERT OR IGNORE INTO titles(hash, rid) VALUES (?, ?)');
   const insertFts = db.prepare(`INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`);
   const outgoing = [...gone, ...changed.map((sid) => ridOf[sid]!).filter((rid) => rid < oldRids)];
   const blocks = new Map<number, string[]>();
@@ -620,6 +625,8 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
     for (const t of a.terms) bump(dfDelta, t, -1);
     for (const [k, n] of a.surface) bump(surfaceDelta, k, -n);
     deleteRow.run(rid);
+    const oldTitle = titleHash(old.title);
+    if (oldTitle !== null) deleteTitle.run(oldTitle, rid);
     for (const n of namesOf(old)) {
       // A name this paper did not hold (another had it first) may pass to it now: rebuild them all.
       if (deleteName.run(n, rid).changes === 0) namesClash = true;
@@ -636,6 +643,8 @@ function update(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, onP
     for (const [k, n] of a.surface) bump(surfaceDelta, k, n);
     insertFts.run(rid, ...a.texts);
     for (const n of namesOf(p)) if (insertName.run(n, rid).changes === 0) namesClash = true;
+    const title = titleHash(p.title);
+    if (title !== null) insertTitle.run(title, rid);
     const lines = blockOf(rid);
     while (lines.length <= rid % PAPER_BLOCK) lines.push('');
     lines[rid % PAPER_BLOCK] = JSON.stringify(p);

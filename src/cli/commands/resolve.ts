@@ -3,6 +3,7 @@ import { EXIT, LitError } from '../../errors.js';
 import type { LibraryStore } from '../../library-store.js';
 import { err } from '../output.js';
 import { firstAuthor } from '../render.js';
+import { termsOf } from '../../search/ranker.js';
 
 // A title must score this much above the next for the words to name it: listing beats guessing.
 const CLEAR_LEAD = 1.3;
@@ -65,6 +66,12 @@ export function resolvePapers(store: LibraryStore, words: string[]): number[] {
   const named = resolveNames(store, words);
   if (named) return named;
   const text = words.join(' ').trim();
+  // A title typed out in full that one paper has names it (titleMatches ranks it first by a
+  // margin no other title reaches): an engine with a table of titles finds it without scoring
+  // every title that shares a word with it. Words that hold no index term name nothing, as
+  // titleMatches finds nothing for them.
+  const whole = termsOf(text).length ? store.wholeTitle(text) : null;
+  if (whole?.length === 1) return whole;
   const hits = store.titleMatches(text);
   const [top, second] = hits;
   if (!top) throw new LitError('no-match', `no paper has the id, key or title words ${JSON.stringify(text)}`, EXIT.noMatch);
