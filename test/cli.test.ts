@@ -356,11 +356,11 @@ describe('the cache', () => {
     expect(lit(['cache', 'path'], { cacheDir }).stdout.trim()).toBe(cacheDir);
     lit(['index'], { cacheDir });
     writeFileSync(path.join(cacheDir, 'notes.txt'), 'not lit\'s');
-    // The index, the remembered source hashes and the start-up code cache.
+    // The index, the remembered source hashes and the start-up code caches of the two commands run.
     const index = ENGINE === 'sqlite' ? [expect.stringMatching(/^library-[0-9a-f]+-[0-9a-z]+\.sqlite$/), expect.stringMatching(/^library-[0-9a-f]+\.sqlite-current$/)] : [expect.stringMatching(/^library-.*\.litc$/)];
-    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^code-.*\.v8$/), ...index, 'notes.txt', 'source-hashes.json']);
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^code-.*-cache\.v8$/), expect.stringMatching(/^code-.*-index\.v8$/), ...index, 'notes.txt', 'source-hashes.json']);
     const r = lit(['cache', 'clear'], { cacheDir });
-    expect(r.stderr).toMatch(new RegExp(`removed ${2 + index.length} cache files`));
+    expect(r.stderr).toMatch(new RegExp(`removed ${3 + index.length} cache files`));
     expect(cacheFiles(cacheDir)).toEqual([]);
     // clear runs before it exits, so only the code cache it writes on the way out is lit's.
     expect(readdirSync(cacheDir).filter((f) => !/^code-.*\.v8$/.test(f))).toEqual(['notes.txt']);

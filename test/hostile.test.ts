@@ -351,12 +351,24 @@ describe('the caches (C3, C9, C14-C18)', () => {
       { numRuns: 25 },
     );
   });
+  it('keeps a start-up code cache for each command, named by the first word that is no option or option value', () => {
+    const cacheDir = tempDir();
+    const codes = () => readdirSync(cacheDir).filter((f) => f.endsWith('.v8')).sort();
+    const tag = `code-${process.version}-${process.arch}`;
+    expect(lit(['index'], { cacheDir }).status).toBe(0);
+    expect(codes()).toEqual([`${tag}-index.v8`]);
+    // A search after an index runs from a file a search wrote, not from the one the build left.
+    expect(lit(['-s', path.join(ROOT, 'seeds'), '--engine', 'minisearch', 'search', 'pruning'], { cacheDir }).status).toBe(0);
+    expect(lit(['--color', 'never', 'list', '-n', '1'], { cacheDir }).status).toBe(0);
+    expect(lit(['--version'], { cacheDir }).status).toBe(0);
+    expect(codes()).toEqual([`${tag}-index.v8`, `${tag}-list.v8`, `${tag}-none.v8`, `${tag}-search.v8`]);
+  });
   it('keeps the code cache in the --cache-dir folder, written so no planted link is followed (C17, C18)', () => {
     const cacheDir = tempDir();
     const flagged = tempDir();
     const victim = path.join(tempDir(), 'victim.txt');
     writeFileSync(victim, 'keep me');
-    const name = `code-${process.version}-${process.arch}.v8`;
+    const name = `code-${process.version}-${process.arch}-search.v8`;
     symlinkSync(victim, path.join(flagged, name));
     const r = lit(['--cache-dir', flagged, 'search', 'pruning'], { cacheDir });
     expect(r.status).toBe(0);
