@@ -326,37 +326,9 @@ export class SqliteStore extends Ranker {
     const memo = some ? `${term}\0${some}` : term;
     const hit = this.postingsMemo.get(memo);
     if (hit) return hit;
-    const sql = `SELECT group_concat(doc * 8 + ${COLUMN_NUMBER}) FROM postings WHERE term = ?${some ? ` AND col IN (${some})` : ''}`;
-    const text = (guard(() => this.stmt(sql).pluck().get(term)) as string | null) ?? '';
-    // Parsed into typed arrays, not arrays of numbers grown a push at a time: a word in 40% of
-    // 100,000 papers is some 80,000 values.
-    const values = new Int32Array((text.length >> 1) + 1);
-    let count = 0;
-    let v = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 44) {
-        values[count++] = v;
-        v = 0;
-      } else v = v * 10 + (c - 48);
-    }
-    if (text.length) values[count++] = v;
-    // A run of one (paper, column) is one posting; its length, the word's frequency there.
-    const sizes = new Int32Array(8);
-    for (let i = 0; i < count; i++) if (i === 0 || values[i] !== values[i - 1]) sizes[values[i]! & 7]!++;
-    if (sizes[7]) throw new BadStoreError('the index database has a column lit does not know');
-    const perField: Posting[] = FIELDS.map((_, f) => ({ docs: new Int32Array(sizes[f]!), tfs: new Int32Array(sizes[f]!) }));
-    const at = new Int32Array(8);
-    for (let i = 0; i < count; i++) {
-      const x = values[i]!;
-      const list = perField[x & 7]!;
-      if (i > 0 && x === values[i - 1]) list.tfs[at[x & 7]! - 1]!++;
-      else {
-        const j = at[x & 7]!++;
-        list.docs[j] = x >> 3;
-        list.tfs[j] = 1;
-      }
-    }
+    // As bytes, not a string: read a byte at a time, the digits parse faster than by charCodeAt.
+    const sql = `SELECT CAST(group_concat(doc * 8 + ${COLUMN_NUMBER}) AS BLOB) FROM postings WHERE term = ?${some ? ` AND col IN (${some})` : ''}`;
+    const perField = parsePostings((guard(() => this.stmt(sql).pluck().get(term)) as Buffer | null) ?? Buffer.alloc(0));
     this.postingsMemo.set(memo, perField);
     return perField;
   }
@@ -424,6 +396,44 @@ export class SqliteStore extends Ranker {
 interface Posting {
   docs: Int32Array;
   tfs: Int32Array;
+}
+
+/**
+ * Per field, the papers and frequencies of a term's instances, given as the ASCII digits of
+ * paper × 8 + column, comma-separated, in FTS5's order (paper, then column, then offset): each
+ * run of one value is one posting, its length the frequency. Parsed into typed arrays, not
+ * arrays grown a push at a time: a word in 40% of 100,000 papers is some 50,000 values.
+ */
+function parsePostings(text: Uint8Array): Posting[] {
+  if (!text.length) return FIELDS.map(() => ({ docs: new Int32Array(0), tfs: new Int32Array(0) }));
+  const values = new Int32Array((text.length >> 1) + 1);
+  // Postings per column, counted as the digits are read.
+  const sizes = new Int32Array(8);
+  let count = 0;
+  let v = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text[i]! : 44;
+    if (c !== 44) v = v * 10 + (c - 48);
+    else {
+      if (count === 0 || v !== values[count - 1]) sizes[v & 7]!++;
+      values[count++] = v;
+      v = 0;
+    }
+  }
+  if (sizes[7]) throw new BadStoreError('the index database has a column lit does not know');
+  const perField: Posting[] = FIELDS.map((_, f) => ({ docs: new Int32Array(sizes[f]!), tfs: new Int32Array(sizes[f]!) }));
+  const at = new Int32Array(8);
+  for (let i = 0; i < count; i++) {
+    const x = values[i]!;
+    const list = perField[x & 7]!;
+    if (i > 0 && x === values[i - 1]) list.tfs[at[x & 7]! - 1]!++;
+    else {
+      const j = at[x & 7]!++;
+      list.docs[j] = x >> 3;
+      list.tfs[j] = 1;
+    }
+  }
+  return perField;
 }
 
 /** A query's sums over the library, by row id: see match. */
