@@ -109,8 +109,6 @@ for (const [name, src, engines] of cases) {
       continue;
     }
     builds.push({ name, engine, ms: b.ms, peakMB: b.peakMB, store: storeBytes(cacheDir), source: src.length ? sourceBytes(src) : null });
-    // One untimed run remembers the source hashes (and writes search's start-up code cache).
-    once([process.execPath, BIN, ...src, 'search', 'pruning'], env);
     // `show` by the whole title and by the key of the library's first paper, so every library is timed on a hit.
     const listed = spawnSync(process.execPath, [BIN, ...src, 'list', '-n', '1'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     const [key, , title] = listed.stdout.split('\n')[0].split('\t');
@@ -124,7 +122,8 @@ for (const [name, src, engines] of cases) {
       ['`lit show` by the title of its first paper', ['show', title], few],
       ['`lit show` by the key of its first paper', ['show', key], few],
     ]) {
-      // Each command keeps a start-up code cache of its own: one untimed run writes it.
+      // Each command keeps a start-up code cache of its own: one untimed run writes it (the
+      // first also remembers the source hashes).
       once([process.execPath, BIN, ...src, ...args], env);
       const t = time([process.execPath, BIN, ...src, ...args], env, n);
       rows.push([`${label}: ${name}, ${engine}`, n, t.ms, t.ratio]);

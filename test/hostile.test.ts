@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BIN, indexFiles, lit, litEnv, ROOT, tempDir, uncreatableDir } from './helpers.js';
 import { hasTool, itWithTool } from './tools.js';
+import { program } from '../src/cli/main.js';
 
 const SEEDS = path.join(ROOT, 'seeds');
 const PROFILE = path.join(SEEDS, '000_d8cb28e390c8b537.txt');
@@ -362,6 +363,15 @@ describe('the caches (C3, C9, C14-C18)', () => {
     expect(lit(['--color', 'never', 'list', '-n', '1'], { cacheDir }).status).toBe(0);
     expect(lit(['--version'], { cacheDir }).status).toBe(0);
     expect(codes()).toEqual([`${tag}-index.v8`, `${tag}-list.v8`, `${tag}-none.v8`, `${tag}-search.v8`]);
+  });
+  it('names the code cache past every global option that takes a value, as the CLI defines them', () => {
+    // The boot runs before the CLI is loaded, so it keeps its own list: it must not drift.
+    const boot = readFileSync(path.join(ROOT, 'src', 'cli', 'boot.ts'), 'utf8');
+    const listed = JSON.parse(`[${/const VALUED = new Set\(\[([^\]]*)\]\)/.exec(boot)![1]!.replace(/'/g, '"')}]`) as string[];
+    const valued = program()
+      .options.filter((o) => o.required || o.optional)
+      .flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
+    expect([...listed].sort()).toEqual(valued.sort());
   });
   it('keeps the code cache in the --cache-dir folder, written so no planted link is followed (C17, C18)', () => {
     const cacheDir = tempDir();

@@ -27,8 +27,8 @@ export const FTS_TOKENIZER = `unicode61 remove_diacritics 0 categories 'L* N* Co
  * map one to the other (absent while they are equal, as after a build).
  */
 // meta is a rowid table, not WITHOUT ROWID as the small tables are: its blobs run to 1.5 MB at
-// 100,000 papers, and reading the eleven rows a search needs took 7.5 ms from a WITHOUT ROWID
-// table (2.3 ms for the three bytes of `format`), 1 ms from this.
+// 100,000 papers, and reading the eleven rows a search needs took 7.5-9 ms from a WITHOUT ROWID
+// table (2.3 ms for the three bytes of `format`), 1 ms from a rowid table of the same rows.
 export const SCHEMA = `
 CREATE TABLE meta(name TEXT PRIMARY KEY, value);
 CREATE TABLE papers(block INTEGER PRIMARY KEY, data BLOB NOT NULL);
@@ -85,10 +85,10 @@ export function encodeBlock(lines: string[], dictionary: Buffer): Buffer {
  * title that shares a word with it took `show` 43 ms at 100,000 papers, most of it walking the
  * abstracts' instances of `for` and `of`: postings are kept per word, not per field.
  */
-export const titleHash = (title: string | null): number | null => {
-  const key = titleKey(title ?? '');
-  return key ? hash32(Buffer.from(key)) : null;
-};
+export const titleHash = (title: string | null): number | null => keyHash(titleKey(title ?? ''));
+
+/** The titles table's hash of a title key; null for an empty key (a title of punctuation alone). */
+const keyHash = (key: string): number | null => (key ? hash32(Buffer.from(key)) : null);
 
 /** Runs a query, turning a damaged database into BadStoreError (the store is rebuilt from the sources). */
 export function guard<T>(fn: () => T): T {
@@ -230,13 +230,13 @@ export class SqliteStore extends Ranker {
   }
 
   override wholeTitle(text: string): number[] {
-    const hash = titleHash(text);
-    if (hash === null) return [];
     const want = titleKey(text);
+    const hash = keyHash(want);
+    if (hash === null) return [];
     const rids = guard(() => this.stmt('SELECT rid FROM titles WHERE hash = ?').pluck().all(hash)) as number[];
     return rids
       .map((rid) => this.sid(rid))
-      .filter((sid) => sid >= 0 && sid < this.size && titleKey(this.paper(sid).title ?? '') === want)
+      .filter((sid) => sid >= 0 && sid < this.size && this.hasWholeTitle(sid, want))
       .sort((a, b) => a - b);
   }
 

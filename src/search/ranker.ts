@@ -328,14 +328,14 @@ export abstract class Ranker implements LibraryStore {
       }
       reached = addWord(results, score, matched, titled, touched, reached);
     }
-    const words = touched.subarray(0, reached);
-    this.cover(words, titled, score);
+    const reachedSids = touched.subarray(0, reached);
+    this.cover(reachedSids, titled, score);
     const hasWords = q.words.some((w) => termsOf(w).length > 0);
     const named = this.named(q);
     const req = required as Map<number, number> | null;
     let sids: ArrayLike<number>;
     if (hasWords) {
-      sids = req ? keep(words, (sid) => req.has(sid)) : words;
+      sids = req ? keep(reachedSids, (sid) => req.has(sid)) : reachedSids;
       if (req) for (let i = 0; i < sids.length; i++) score[sids[i]!] = score[sids[i]!]! + req.get(sids[i]!)!;
     } else if (req) {
       sids = [...req.keys()];
@@ -373,7 +373,7 @@ export abstract class Ranker implements LibraryStore {
     const limit = opts.limit ?? Infinity;
     const total = sids.length;
     // Papers named by key or id alone come in the order they were named.
-    if (!hasWords && !req && named.include) return { hits: keep(sids, () => true).slice(0, limit).map(hit), total };
+    if (!hasWords && !req && named.include) return { hits: Array.from(sids).slice(0, limit).map(hit), total };
     const year = (sid: number) => this.year(sid) ?? 0;
     // No words to rank by: newest first.
     const order = hasWords || req ? (a: number, b: number) => matched[b]! - matched[a]! || score[b]! - score[a]! || a - b : (a: number, b: number) => year(b) - year(a) || a - b;
@@ -581,6 +581,11 @@ export abstract class Ranker implements LibraryStore {
     return null;
   }
 
+  /** Whether a paper's whole title has this title key: the one rule of titleMatches' bonus and of wholeTitle. */
+  protected hasWholeTitle(sid: number, key: string): boolean {
+    return titleKey(this.paper(sid).title ?? '') === key;
+  }
+
   /** Papers whose titles best match some words, best first, for `lit show <title words>`. */
   titleMatches(text: string): Hit[] {
     const words = termsOf(text);
@@ -595,7 +600,7 @@ export abstract class Ranker implements LibraryStore {
       const sid = found.sids[i]!;
       // A title typed out in full wins outright; otherwise the words that cover more of a
       // title name it better (`curse of depth` is most of one title, a third of another).
-      const bonus = titleKey(this.paper(sid).title ?? '') === exact ? 1e6 : 0;
+      const bonus = this.hasWholeTitle(sid, exact) ? 1e6 : 0;
       const coverage = Math.min(1, found.terms[i]! / Math.max(1, this.titleLength(sid)));
       return found.scores[i]! * coverage + bonus;
     });
