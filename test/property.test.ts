@@ -6,8 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLibrary } from '../src/library.js';
 import { mergeEntries } from '../src/merge.js';
-import { numberedLines } from '../src/sources/layout.js';
+import { keptText, numberedLines } from '../src/sources/layout.js';
 import { LAYOUTS } from '../src/sources/registry.js';
+import { squash } from '../src/text.js';
 import { ROOT, sourceFile } from './helpers.js';
 
 // A sample of each layout to mutate: a seed for the listings, a fixture for the rest.
@@ -90,6 +91,29 @@ describe('the whole pipeline', () => {
         expect(lib.papers.flatMap((p) => p.sources)).toHaveLength(lib.entries.length);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+// The text rules' fast paths skip the regex where a line needs nothing; they must agree with
+// the plain rule on every string, white space of every kind included.
+describe('fast paths of the text rules', () => {
+  const spacey = fc.string({ unit: fc.constantFrom('a', 'B', ',', ' ', '  ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', 'é'), maxLength: 30 });
+  it('squash equals collapsing every run of white space and trimming', () => {
+    fc.assert(
+      fc.property(spacey, (s) => {
+        expect(squash(s)).toBe(s.replace(/\s+/g, ' ').trim());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('keptText equals removing trailing white space, and null for a blank line', () => {
+    fc.assert(
+      fc.property(spacey, (s) => {
+        const t = s.replace(/\s+$/, '');
+        expect(keptText(s)).toBe(t.trim() === '' ? null : t);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -43,6 +43,11 @@ describe('reading names', () => {
     ['Mahoney, Michael W., Yang, Yaoqing', [{ family: 'Mahoney', given: 'Michael W.' }, { family: 'Yang', given: 'Yaoqing' }]],
     ['Li, Kechen, Zhu', null],
     ['Title: With a Colon, And more', null],
+    // A name runs to 40 characters, counted without the spaces around its commas.
+    [`Li, ${'A'.repeat(40)}`, [{ family: 'Li', given: 'A'.repeat(40) }]],
+    [`Li ,   ${'A'.repeat(40)}   `, [{ family: 'Li', given: 'A'.repeat(40) }]],
+    [`Li, ${'A'.repeat(41)}`, null],
+    [`${'A'.repeat(20)} ${'B'.repeat(20)}, Li`, null],
   ])('%s', (line, expected) => expect(parseFamilyGivenList(line)).toEqual(expected));
 });
 

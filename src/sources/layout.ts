@@ -35,8 +35,9 @@ export interface Layout {
 
 /** A line as layouts see it: trailing white space removed; null for a blank line, which they never see. */
 export function keptText(line: string): string | null {
-  const t = line.replace(/\s+$/, '');
-  return t.trim() === '' ? null : t;
+  // Most lines end in a letter: the regex and the trimmed copy are for those that do not.
+  const t = /\s$/.test(line) ? line.replace(/\s+$/, '') : line;
+  return t === '' ? null : t;
 }
 
 /** The non-blank lines of a file (at most `max`), numbered from 1, with trailing white space removed. */

@@ -68,6 +68,9 @@ const PROFILE_PART = /^[\p{L}\p{M}][\p{L}\p{M}.'’ -]*$/u;
  * Returns null when the line is not such a list (an odd count or a part that is not a name).
  */
 export function parseFamilyGivenList(line: string): Author[] | null {
+  // Every line of a profile export is asked, abstracts too: a stretch of over 40 characters
+  // with no comma is a part too long for a name, found without splitting the line.
+  if (LONG_PART.test(line)) return null;
   const parts = line.split(/\s*,\s*/).map((p) => p.trim());
   if (parts.length < 2) return null;
   if (!parts.every((p) => p.length > 0 && p.length <= 40 && PROFILE_PART.test(p))) return null;
@@ -84,6 +87,8 @@ export function parseFamilyGivenList(line: string): Author[] | null {
   return out;
 }
 const SUFFIX = /^(?:Jr|Sr)\.?$|^(?:II|III|IV)$/;
+// A part whose trimmed text runs over 40 characters: first and last character not space or comma.
+const LONG_PART = /[^,\s][^,]{39,}[^,\s]/;
 
 /**
  * A name list whose last name is `others` was cut short: that is how BibTeX says "et al.", and
