@@ -81,8 +81,22 @@ export interface Engine {
   open(location: string, key: string): LibraryStore;
   /** Builds the store for a library and saves it; a store that cannot be saved is still returned, with a warning. */
   build(input: BuildInput, location: string): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  /**
+   * Begins a build before the citation keys are assigned, for an engine that keeps what each
+   * file gave: it stores that, and lets the library's entries go (so a large library is not
+   * held twice while it is keyed). `finish` with the keyed library ends it. Only for an engine
+   * whose location does not depend on the key.
+   */
+  begin?(lib: Library, location: string, onProgress?: Progress): Promise<BegunBuild>;
   /** A sound store built from other contents of the sources, to bring up to date in place; null when there is none. */
   prior?(location: string): PriorStore | null;
+}
+
+/** A build Engine.begin started: finished once, or abandoned (its half-written store removed). */
+export interface BegunBuild {
+  finish(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[] }>;
+  /** Removes what was begun; nothing once finished. */
+  abandon(): void;
 }
 
 /** A store an engine updates in place rather than building anew: only changed files are read again. */

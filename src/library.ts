@@ -51,14 +51,14 @@ export interface Library {
   keys: EntryKeys;
 }
 
-/** The summary a store keeps of the library it holds. */
-export function librarySummary(lib: Library, litVersion: string, key: string): LibraryInfo {
+/** The summary a store keeps of the library it holds (`entries`: how many the files gave, for a library that let them go). */
+export function librarySummary(lib: Library, litVersion: string, key: string, entries = lib.entries.length): LibraryInfo {
   return {
     litVersion,
     key,
     files: lib.files,
     warnings: lib.warnings,
-    entries: lib.entries.length,
+    entries,
     papers: lib.papers.length,
     merged: lib.papers.filter((p) => p.sources.length > 1).length,
     untitled: lib.papers.filter((p) => p.title === null).length,

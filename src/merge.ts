@@ -15,7 +15,7 @@ import {
   type Warning,
 } from './model.js';
 import { sha1 } from './hash.js';
-import { titleKey, words } from './text.js';
+import { intern, titleKey, words } from './text.js';
 
 /** Shingle similarity an untitled entry's abstract needs to join a paper ("near-identical"). */
 export const ABSTRACT_THRESHOLD = 0.6;
@@ -425,7 +425,8 @@ function buildPaper(members: RawEntry[], idOf: (title: string | null, abstract: 
     key: '',
     aliases: [],
     title,
-    authors: authorList.map(displayName),
+    // Shared, as the names they are made of are: one string per author, not per paper.
+    authors: authorList.map((a) => intern(displayName(a))),
     authorList,
     authorsTruncated,
     authorCount,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { cacheKey, openHashMemo } from './cache.js';
 import { fastHash } from './hash.js';
 import { chooseEngine, type Engine, type EngineChoice, type LibraryStore, type PriorStore } from './library-store.js';
-import { registerStamp } from './register.js';
+import { registerStamp, type RegisterUpdate } from './register.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
 import { BadStoreError } from './search/store.js';
@@ -87,11 +87,20 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // An engine that updates in place hands back what unchanged files gave last time.
   await prior?.prefetch?.(found.files);
   const lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse);
+  // An engine that keeps what each file gave stores it now and lets the entries go, so that a
+  // large library is not held twice while it is keyed.
+  const begun = prior || !engine.begin ? null : await engine.begin(lib, file, opts.onProgress);
   opts.onProgress?.('assigning citation keys');
-  const keyed = await updateRegister(opts.registerFile, (current) => {
-    const done = assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme, lib.citeKeys);
-    return { lines: done.lines, result: done.warnings };
-  });
+  let keyed: RegisterUpdate<Warning[]>;
+  try {
+    keyed = await updateRegister(opts.registerFile, (current) => {
+      const done = assignKeys(lib.papers, lib.fingerprints, current.lines, opts.keyScheme, lib.citeKeys);
+      return { lines: done.lines, result: done.warnings };
+    });
+  } catch (e) {
+    begun?.abandon();
+    throw e;
+  }
   pushAll(pushAll(lib.warnings, keyed.result), keyed.warnings);
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
@@ -111,7 +120,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
     }
   }
   const updated = built !== null;
-  built ??= await engine.build(input, builtFile);
+  built ??= begun ? await begun.finish(input) : await engine.build(input, builtFile);
   pushAll(cacheWarnings, built.warnings);
   return { store: built.store, warnings: [...found.warnings, ...lib.warnings, ...cacheWarnings], fromCache: false, remembered: 0, cachePath: builtFile, engine: engine.name, updated, ...(rewritten === undefined ? {} : { rewritten }) };
 }

@@ -42,3 +42,18 @@ export function squash(s: string): string {
 }
 // White space other than one plain space between words (`\s` holds U+00A0 and the other spaces).
 const NEEDS_SQUASH = /[^\S ]|  |^ | $/;
+
+/**
+ * One copy of a string that recurs: the same author's name in a thousand papers is one string,
+ * not a thousand (at a million papers, several hundred megabytes of names).
+ */
+export function intern(s: string): string {
+  const hit = pool.get(s);
+  if (hit !== undefined) return hit;
+  if (pool.size < POOL_MAX) pool.set(s, s);
+  return s;
+}
+const pool = new Map<string, string>();
+// Distinct names a run keeps; past this, names are kept as read (a library of that many
+// authors gains little from sharing).
+const POOL_MAX = 1_000_000;

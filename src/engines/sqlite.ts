@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { deflate as deflateZlib, deflateSync, inflate as inflateZlib, inflateSync } from 'node:zlib';
 import { makeFolder, writeFileAtomic } from '../atomic.js';
 import { EXIT, LitError } from '../errors.js';
-import type { Engine } from '../library-store.js';
+import type { BegunBuild, Engine } from '../library-store.js';
 import type { Paper, Progress, RawEntry, Warning } from '../model.js';
 import { FIELDS, processTerm, tokenize } from '../search/analyze.js';
 import { commonest, fieldText, SURFACE_FIELDS } from '../search/indexer.js';
@@ -165,61 +165,88 @@ export const engine: Engine = {
       close: () => it.close(),
     };
   },
-  async build({ lib, litVersion, key, onProgress }, pointer) {
-    const warnings: Warning[] = [];
-    const dir = path.dirname(pointer);
-    const base = path.basename(pointer, '.sqlite-current');
-    const name = `${base}-${Date.now().toString(36)}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}.sqlite`;
-    const file = path.join(dir, name);
-    let db: BetterSqlite3.Database;
-    try {
-      await makeFolder(dir);
-      db = openDb(file);
-    } catch (err) {
-      warnings.push({ code: 'cache-unwritable', file: dir, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
-      db = openDb(':memory:');
-    }
-    const { librarySummary } = await import('../library.js');
-    const info = librarySummary(lib, litVersion, key);
-    const signed = signatures(lib);
-    const letGo = () => {
-      for (const f of lib.parsed) f.entries = [];
-      lib.entries.length = 0;
-      lib.keys = { titleKeys: [], ids: [] };
-    };
-    try {
-      // What each file gave is stored first, and then let go: the papers are all a build needs
-      // after that, and a million entries are a gigabyte and more of memory.
-      db.pragma('journal_mode = OFF');
-      db.exec(SCHEMA);
-      onProgress?.('storing what each file gave');
-      await writeSourcesAsync(db, lib);
-      letGo();
-      await fill(db, lib, info, signed, onProgress);
-    } catch (e) {
-      const memory = db.memory;
-      db.close();
-      rmSync(file, { force: true });
-      // A full disk is a cache that cannot be written, as an unwritable folder is: this run
-      // answers from memory (found building a million papers on a disk that filled up).
-      if (memory || !diskFull(e)) throw e;
-      warnings.push({ code: 'cache-unwritable', file: dir, message: 'cannot write the cache (the disk is full); answering from memory' });
-      letGo();
-      db = openDb(':memory:');
-      db.exec(SCHEMA);
-      await fill(db, lib, info, signed, onProgress);
-    }
-    if (db.memory) return { store: new SqliteStore(db), warnings };
-    db.close();
-    try {
-      await writeFileAtomic(pointer, `${name}\n`, { durable: true });
-    } catch (err) {
-      warnings.push({ code: 'cache-unwritable', file: pointer, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from this run's index` });
-    }
-    removeOrphans(dir, base, name);
-    return { store: new SqliteStore(openDb(file, { fileMustExist: true })), warnings };
+  begin: (lib, pointer, onProgress) => beginBuild(lib, pointer, onProgress),
+  async build(input, pointer) {
+    return (await beginBuild(input.lib, pointer, input.onProgress)).finish(input);
   },
 };
+
+/**
+ * A build's first half: a new database, with what each file gave stored in it; then the entries
+ * are let go, for the papers are all the rest of a build needs. Begun before the keys are
+ * assigned, so that the entries are not held while keying: at a million papers, with them
+ * held, the heap stood at its limit through keys and storing, which took 5 minutes.
+ */
+async function beginBuild(lib: Library, pointer: string, onProgress?: Progress): Promise<BegunBuild> {
+  const warnings: Warning[] = [];
+  const dir = path.dirname(pointer);
+  const base = path.basename(pointer, '.sqlite-current');
+  const name = `${base}-${Date.now().toString(36)}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}.sqlite`;
+  const file = path.join(dir, name);
+  let db: BetterSqlite3.Database;
+  try {
+    await makeFolder(dir);
+    db = openDb(file);
+  } catch (err) {
+    warnings.push({ code: 'cache-unwritable', file: dir, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
+    db = openDb(':memory:');
+  }
+  /** Gives up the database file after a failure; a full disk is no failure but a store in memory. */
+  const fallBack = (e: unknown) => {
+    const memory = db.memory;
+    db.close();
+    rmSync(file, { force: true });
+    // A full disk is a cache that cannot be written, as an unwritable folder is: this run
+    // answers from memory (found building a million papers on a disk that filled up).
+    if (memory || !diskFull(e)) throw e;
+    warnings.push({ code: 'cache-unwritable', file: dir, message: 'cannot write the cache (the disk is full); answering from memory' });
+    db = openDb(':memory:');
+    db.exec(SCHEMA);
+  };
+  // What finishing needs of the entries: how many each file gave.
+  const counts = lib.parsed.map((f) => f.entries.length);
+  try {
+    db.pragma('journal_mode = OFF');
+    db.exec(SCHEMA);
+    onProgress?.('storing what each file gave');
+    await writeSourcesAsync(db, lib);
+  } catch (e) {
+    fallBack(e);
+  }
+  for (const f of lib.parsed) f.entries = [];
+  lib.entries.length = 0;
+  lib.keys = { titleKeys: [], ids: [] };
+  let open = true;
+  return {
+    async finish({ lib, litVersion, key, onProgress }) {
+      open = false;
+      const { librarySummary } = await import('../library.js');
+      const info = librarySummary(lib, litVersion, key, counts.reduce((a, b) => a + b, 0));
+      const signed = signatures(lib, counts);
+      try {
+        await fill(db, lib, info, signed, onProgress);
+      } catch (e) {
+        fallBack(e);
+        await fill(db, lib, info, signed, onProgress);
+      }
+      if (db.memory) return { store: new SqliteStore(db), warnings };
+      db.close();
+      try {
+        await writeFileAtomic(pointer, `${name}\n`, { durable: true });
+      } catch (err) {
+        warnings.push({ code: 'cache-unwritable', file: pointer, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from this run's index` });
+      }
+      removeOrphans(dir, base, name);
+      return { store: new SqliteStore(openDb(file, { fileMustExist: true })), warnings };
+    },
+    abandon() {
+      if (!open) return;
+      open = false;
+      db.close();
+      if (!db.memory) rmSync(file, { force: true });
+    },
+  };
+}
 
 /**
  * Each paper's signature: a hash of what made it (its id, key and aliases, and for each of its
@@ -227,20 +254,20 @@ export const engine: Engine = {
  * key register make the same paper from the same inputs, so an update rewrites only papers
  * whose signature moved. Hashing every paper's JSON instead took 2 s of an update at 100,000.
  */
-export function signatures(lib: Library): Uint32Array {
-  const fileOf = new Int32Array(lib.entries.length);
-  const place = new Int32Array(lib.entries.length);
+export function signatures(lib: Library, counts = lib.parsed.map((f) => f.entries.length)): Uint32Array {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const fileOf = new Int32Array(total);
+  const place = new Int32Array(total);
   const fileHashes: string[] = [];
   let at = 0;
-  for (const f of lib.parsed) {
+  lib.parsed.forEach((f, i) => {
     // The name too: a file renamed gives the same entries, but its papers name it anew.
     fileHashes.push(`${f.report.file}\0${lib.hashes.get(f.report.file) ?? ''}`);
-    for (let n = 0; n < f.entries.length; n++, at++) {
+    for (let n = 0; n < counts[i]!; n++, at++) {
       fileOf[at] = fileHashes.length - 1;
       place[at] = n;
     }
-  }
-  if (at !== lib.entries.length) throw new Error(`the library's files hold ${at} entries, its list ${lib.entries.length}`);
+  });
   const out = new Uint32Array(lib.papers.length);
   lib.papers.forEach((p, i) => {
     let text = `${p.id}\0${p.key}\0${p.aliases.join(' ')}`;

@@ -1,4 +1,5 @@
 import type { Author } from '../model.js';
+import { intern } from '../text.js';
 
 // Name particles that belong to the family name: `Ludwig van Beethoven` → family `van Beethoven`.
 const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'del', 'della', 'la', 'le', 'dos', 'das', 'bin', 'ibn', 'al', 'ter', 'zu', 'ten']);
@@ -81,7 +82,7 @@ export function parseFamilyGivenList(line: string): Author[] | null {
     const suffix = SUFFIX.test(parts[i + 1] ?? '') ? parts[i + 1] : undefined;
     const given = parts[i + (suffix ? 2 : 1)];
     if (given === undefined || SUFFIX.test(family) || SUFFIX.test(given)) return null;
-    out.push(suffix ? { family, given, suffix } : { family, given });
+    out.push(suffix ? { family: intern(family), given: intern(given), suffix } : { family: intern(family), given: intern(given) });
     i += suffix ? 3 : 2;
   }
   return out;
