@@ -12,6 +12,7 @@ import { BIN, FIXTURES, lit, litEnv, ROOT, tempDir } from './helpers.js';
 
 const WITHOUT_SQLITE = path.join(FIXTURES, 'engines', 'without better-sqlite3.cjs');
 const FULL_DISK = path.join(FIXTURES, 'engines', 'on a full disk.cjs');
+const FILLS_WHILE_INDEXING = path.join(FIXTURES, 'engines', 'on a disk that fills while indexing.cjs');
 const hasSqlite = loadDriver() !== null;
 if (!hasSqlite && process.env.CI) throw new Error('better-sqlite3 does not load: the engine tests cannot run');
 
@@ -64,6 +65,17 @@ describe('choosing the engine', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.stderr).toMatch(/^lit: warning: .*: cannot write the cache \(the disk is full\); answering from memory \[cache-unwritable\]\n/);
     expect(r.stdout).toMatch(/^sun2025curse\t/);
+    expect(r.status).toBe(0);
+    expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
+  });
+  it.skipIf(!hasSqlite)('answers from memory as well when the disk fills while a writer thread indexes a large library', () => {
+    const cacheDir = tempDir();
+    const file = path.join(tempDir('lit-fills-'), 'profile.txt');
+    writeProfile(file, path.join(ROOT, 'seeds'), 10_000, { seed: 9 });
+    const r = auto(['-s', file, '--engine', 'sqlite', 'search', 'pruning', '--format', 'tsv', '-n', '1'], cacheDir, FILLS_WHILE_INDEXING);
+    expect(r.stderr).not.toMatch(/internal error|Error:/);
+    expect(r.stderr).toMatch(/^lit: warning: .*: cannot write the cache \(the disk is full\); answering from memory \[cache-unwritable\]\n/);
+    expect(r.stdout.split('\t')[2]).toMatch(/pruning/i);
     expect(r.status).toBe(0);
     expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
   });

@@ -3,12 +3,14 @@
 // the same BM25 (src/search/ranker.ts), so in fact their hits are the same; a divergence names
 // the query.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
 import { writeProfile } from '../bench/generate.mjs';
 import { engine as minisearch } from '../src/engines/minisearch.js';
-import { engine as sqlite, loadDriver } from '../src/engines/sqlite.js';
+import { engine as sqlite, loadDriver, writerTuning } from '../src/engines/sqlite.js';
+import { textRows, WriterThread } from '../src/engines/sqlite-writer.js';
 import { resolvePapers } from '../src/cli/commands/resolve.js';
 import { assignKeys } from '../src/keys.js';
 import { readLibrary } from '../src/library.js';
@@ -177,6 +179,68 @@ describe.skipIf(!hasSqlite)('the MiniSearch and SQLite engines', () => {
       expect(lite.wholeTitle('?!')).toEqual([]);
       expect(lite.info).toEqual(mini.info);
     }
+  });
+});
+
+/** Every row of every table of the database a store's pointer names, in one comparable text per table. */
+async function tables(pointer: string): Promise<Record<string, string>> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(path.dirname(pointer), readFileSync(pointer, 'utf8').trim()), { readonly: true });
+  try {
+    const out: Record<string, string> = {};
+    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]) {
+      const rows = db.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][];
+      out[t] = rows.map((r) => r.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : JSON.stringify(v))).join('\t')).sort().join('\n');
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!hasSqlite)('the writer thread of a large build', () => {
+  it('stores, row for row, what a build on one thread stores', async () => {
+    const found = await findSources([path.join(ROOT, 'seeds')], ROOT);
+    const built: Record<string, string>[] = [];
+    const before = writerTuning.threadFrom;
+    try {
+      for (const from of [Infinity, 0]) {
+        writerTuning.threadFrom = from;
+        const lib = readLibrary(found.files);
+        assignKeys(lib.papers, lib.fingerprints, [], undefined, lib.citeKeys);
+        const pointer = path.join(tempDir('lit-writer-'), 'library-0.sqlite-current');
+        await sqlite.build({ lib, litVersion: 'test', key: 'test' }, pointer);
+        built.push(await tables(pointer));
+      }
+    } finally {
+      writerTuning.threadFrom = before;
+    }
+    expect(Object.keys(built[0]!)).toContain('fts_data');
+    expect(built[0]!.papers!.length).toBeGreaterThan(1000);
+    expect(built[1]).toEqual(built[0]);
+  });
+
+  it('fails the job that fails and every later one, and ends when aborted', async () => {
+    const file = path.join(tempDir('lit-writer-'), 'w.sqlite');
+    const w = new WriterThread(createRequire(import.meta.url).resolve('better-sqlite3'), file, ['journal_mode = OFF']);
+    await w.send({ op: 'exec', sql: 'CREATE TABLE t(a INTEGER, b TEXT)' });
+    await w.send({ op: 'text-rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, text: '1\x1fone\x1f2\x1ftwo\x1f' });
+    await w.drain();
+    await expect(w.send({ op: 'exec', sql: 'INSERT INTO nowhere VALUES (1)' }).then(() => w.drain())).rejects.toThrow(/no such table: nowhere/);
+    await expect(w.send({ op: 'rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, values: [3, 'three'] })).rejects.toThrow(/no such table: nowhere/);
+    await w.abort();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT a, b FROM t ORDER BY a').raw().all()).toEqual([[1, 'one'], [2, 'two']]);
+    db.close();
+  });
+
+  it.each([
+    ['', 2, []],
+    ['7\x1fa b\x1f', 2, [7, 'a b']],
+    ['1\x1f\x1fx\x1f2\x1fy\x1f\x1f', 3, [1, '', 'x', 2, 'y', '']],
+  ])('reads the rows of the text %j, %i fields a row', (text, width, values) => {
+    expect(textRows(text, width)).toEqual(values);
   });
 });
 

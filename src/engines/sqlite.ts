@@ -23,6 +23,7 @@ import { hash32 } from '../hash.js';
 // Loaded by builds and updates only: library.ts brings every source layout (4 ms at each start).
 import type { Library, ParsedFile } from '../library.js';
 import type { EntryKeys } from '../merge.js';
+import { textRows, WriterThread, type WriterJob } from './sqlite-writer.js';
 import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, paperDictionary, SCHEMA, SQLITE_FORMAT, SqliteStore, titleHash } from './sqlite-store.js';
 
 type Driver = typeof BetterSqlite3;
@@ -32,6 +33,8 @@ const inflate = promisify(inflateZlib);
 
 let driver: Driver | null | undefined;
 let addon: string | undefined;
+// Where the driver was loaded from, for the writer thread to load the same one.
+let driverPath: string | undefined;
 
 /** better-sqlite3, or null where it is not installed (or could not be built). */
 export function loadDriver(): Driver | null {
@@ -39,6 +42,7 @@ export function loadDriver(): Driver | null {
     try {
       const require = createRequire(import.meta.url);
       driver = require('better-sqlite3') as Driver;
+      driverPath = require.resolve('better-sqlite3');
       // Named directly, the addon skips the `bindings` package's search of a dozen paths (1 ms a start).
       try {
         addon = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
@@ -281,6 +285,46 @@ export function signatures(lib: Library, counts = lib.parsed.map((f) => f.entrie
   return out;
 }
 
+const INSERT_FTS = `INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`;
+const INSERT_BLOCK = 'INSERT INTO papers(block, data) VALUES (?, ?)';
+
+/** What a build's index rows are written through: a thread of their own (WriterThread), or this one. */
+interface RowWriter {
+  send(job: WriterJob): Promise<void>;
+  /** Ends writing, every job done. */
+  close(): Promise<void>;
+  /** Ends writing after a failure. */
+  abort(): Promise<void>;
+}
+
+/** When a build's index rows go to a thread of their own: from this many papers (tests lower it). */
+export const writerTuning = { threadFrom: 5_000 };
+
+/**
+ * The writer for a build of `size` papers into `db`: a thread of its own for a large library in
+ * a file (starting one costs some 40 ms, and a database in memory cannot be shared); else this
+ * thread, through the same jobs.
+ */
+function writerFor(db: BetterSqlite3.Database, size: number): RowWriter {
+  if (!db.memory && size >= writerTuning.threadFrom && driverPath) {
+    // What this connection holds of the file goes stale as the writer changes it.
+    db.pragma('shrink_memory');
+    return new WriterThread(driverPath, db.name, ['journal_mode = OFF', 'synchronous = OFF', 'cache_size = -262144', 'busy_timeout = 10000'], addon ? { nativeBinding: addon } : {});
+  }
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    async send(job) {
+      if (job.op === 'exec') return void db.exec(job.sql);
+      let st = statements.get(job.sql);
+      if (!st) statements.set(job.sql, (st = db.prepare(job.sql)));
+      const values = job.op === 'rows' ? job.values : textRows(job.text, job.width);
+      for (let i = 0; i < values.length; i += job.width) st.run(values.slice(i, i + job.width));
+    },
+    close: async () => undefined,
+    abort: async () => undefined,
+  };
+}
+
 /** Writes every table of a new store. */
 async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress): Promise<void> {
   const papers = lib.papers;
@@ -290,8 +334,7 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
   // No merging of the index's segments while loading; the one merge at the end does it all
   // (measured: 100,000 papers loaded in 2.9 s instead of 4.4 s).
   db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 0); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 2000);");
-  const insertFts = db.prepare(`INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`);
-  const insertBlock = db.prepare('INSERT INTO papers(block, data) VALUES (?, ?)');
+  const write = writerFor(db, papers.length);
   // The names and titles are stored after the papers, in key order: inserted as the papers came,
   // at random places in their b-trees, they took 1.75 s of a 100,000-paper build.
   const names: string[] = [];
@@ -303,65 +346,84 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
   const lengths = FIELDS.map(() => new Uint16Array(papers.length));
   const avg = FIELDS.map(() => 0);
   const years = new Int32Array(papers.length);
-  const texts: string[] = FIELDS.map(() => '');
   const dictionary = paperDictionary(papers);
-  const index = (from: number, to: number) => {
+  // Each slice's index rows as one text (a text-rows job): the row id, then the fields' terms.
+  const index = (from: number, to: number): string => {
+    let rows = '';
     for (let sid = from; sid < to; sid++) {
       const p = papers[sid]!;
+      rows += `${sid}\x1f`;
       for (const [f, field] of FIELDS.entries()) {
-        texts[f] = words.terms(tokenize(fieldText(p, field)), sid * FIELDS.length + f, SURFACE_FIELDS.has(field));
+        rows += `${words.terms(tokenize(fieldText(p, field)), sid * FIELDS.length + f, SURFACE_FIELDS.has(field))}\x1f`;
         const unique = words.unique;
         lengths[f]![sid] = Math.min(0xffff, unique);
         avg[f] = (avg[f]! * sid + unique) / (sid + 1);
       }
       years[sid] = p.year ?? NO_YEAR;
-      insertFts.run(sid, ...texts);
       for (const n of namesOf(p)) {
         names.push(n);
         nameSids.push(sid);
       }
       titles[sid] = titleHash(p.title) ?? NO_TITLE;
     }
+    return rows;
   };
+  let nameRows: (string | number)[] = [];
+  let titleRows: number[] = [];
   const blockLines = (b: number, to: number) => papers.slice(b, Math.min(to, b + PAPER_BLOCK)).map((p) => JSON.stringify(p));
-  for (let from = 0; from < papers.length; from += BATCH) {
-    onProgress?.('indexing papers', from, papers.length);
-    const to = Math.min(papers.length, from + BATCH);
-    // The papers of the batch are deflated on libuv's threads while this one indexes them, a
-    // few streams at a time: zlib holds some 300 KB a stream, and all 2,500 blocks of a batch
-    // at once took 440 MB more at 100,000 papers. Indexing yields every slice of papers, so
-    // finished streams make way for the next.
-    const blocks: [number, Buffer][] = [];
-    let next = from;
-    const deflated = Promise.all(
-      Array.from({ length: DEFLATE_STREAMS }, async () => {
-        while (next < to) {
-          const b = next;
-          next += PAPER_BLOCK;
-          blocks.push([b / PAPER_BLOCK, await deflate(blockLines(b, to).join('\n'), blockDeflate(dictionary))]);
-        }
-      }),
-    );
-    // Handled here, awaited below: a failure while indexing is not an unhandled rejection.
-    deflated.catch(() => undefined);
-    // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
-    // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
-    // million papers ("database or disk is full").
-    db.exec('BEGIN');
-    for (let s = from; s < to; s += INDEX_SLICE) {
-      index(s, Math.min(to, s + INDEX_SLICE));
-      await new Promise(setImmediate);
+  try {
+    for (let from = 0; from < papers.length; from += BATCH) {
+      onProgress?.('indexing papers', from, papers.length);
+      const to = Math.min(papers.length, from + BATCH);
+      // The papers of the batch are deflated on libuv's threads while this one indexes them, a
+      // few streams at a time: zlib holds some 300 KB a stream, and all 2,500 blocks of a batch
+      // at once took 440 MB more at 100,000 papers. Indexing yields every slice of papers, so
+      // finished streams make way for the next.
+      const blocks: [number, Buffer][] = [];
+      let next = from;
+      const deflated = Promise.all(
+        Array.from({ length: DEFLATE_STREAMS }, async () => {
+          while (next < to) {
+            const b = next;
+            next += PAPER_BLOCK;
+            blocks.push([b / PAPER_BLOCK, await deflate(blockLines(b, to).join('\n'), blockDeflate(dictionary))]);
+          }
+        }),
+      );
+      // Handled here, awaited below: a failure while indexing is not an unhandled rejection.
+      deflated.catch(() => undefined);
+      // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
+      // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
+      // million papers ("database or disk is full").
+      await write.send({ op: 'exec', sql: 'BEGIN' });
+      for (let s = from; s < to; s += INDEX_SLICE) {
+        await write.send({ op: 'text-rows', sql: INSERT_FTS, width: FIELDS.length + 1, text: index(s, Math.min(to, s + INDEX_SLICE)) });
+        await new Promise(setImmediate);
+      }
+      await deflated;
+      await write.send({ op: 'rows', sql: INSERT_BLOCK, width: 2, values: blocks.flat() });
+      await write.send({ op: 'exec', sql: 'COMMIT' });
     }
-    await deflated;
-    for (const [b, data] of blocks) insertBlock.run(b, data);
-    db.exec('COMMIT');
+    onProgress?.('writing the index');
+    // One b-tree per term instead of one per batch: smaller, and a query reads one list. Then
+    // FTS5's defaults again, for the updates that later builds make in place.
+    await write.send({ op: 'exec', sql: "INSERT INTO fts(fts) VALUES ('optimize'); INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);" });
+    // Sorted while a writer thread optimises the index (at 100,000 papers, a second of each).
+    nameRows = namesInOrder(names, nameSids);
+    titleRows = titlesInOrder(titles);
+    await write.close();
+  } catch (e) {
+    // The writer ends before the database it writes is given up (a live one keeps lit running).
+    await write.abort();
+    throw e;
   }
-  onProgress?.('writing the index');
-  db.transaction(() => {
-    writeNames(db, names, nameSids);
-    writeTitles(db, titles);
-  })();
   const { df, surfaces, counts } = words.result();
+  db.transaction(() => {
+    const insertName = db.prepare('INSERT INTO names(name, rid) VALUES (?, ?)');
+    for (let i = 0; i < nameRows.length; i += 2) insertName.run(nameRows[i], nameRows[i + 1]);
+    const insertTitle = db.prepare('INSERT INTO titles(hash, rid) VALUES (?, ?)');
+    for (let i = 0; i < titleRows.length; i += 2) insertTitle.run(titleRows[i], titleRows[i + 1]);
+  })();
   const insertTerm = db.prepare('INSERT INTO vocab(term, df, surface) VALUES (?, ?, ?)');
   const insertSurface = db.prepare('INSERT INTO surfaces(term, word, n) VALUES (?, ?, ?)');
   db.transaction(() => {
@@ -379,10 +441,6 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
     writeSummary(db, info, avg, papers.length);
   })();
   db.exec(LATE_INDEXES);
-  // One b-tree per term instead of one per batch: smaller, and a query reads one list.
-  db.prepare("INSERT INTO fts(fts) VALUES ('optimize')").run();
-  // FTS5's defaults again, for the updates that later builds make in place.
-  db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);");
   if (!db.memory) db.pragma('journal_mode = WAL');
 }
 
@@ -473,26 +531,28 @@ class Analyser {
 const NO_TITLE = -1;
 
 /**
- * The names table of a build, in the names' order. The first holder of a name keeps it, in
- * MiniSearch's lookup order (id, key, aliases; earlier papers first): names[i] belongs to sids[i],
- * in that order.
+ * A build's names table as rows (name, row id, flattened), in the names' order. The first holder
+ * of a name keeps it, in MiniSearch's lookup order (id, key, aliases; earlier papers first):
+ * names[i] belongs to sids[i], in that order.
  */
-function writeNames(db: BetterSqlite3.Database, names: string[], sids: number[]): void {
+function namesInOrder(names: string[], sids: number[]): (string | number)[] {
   const order = Array.from(names.keys()).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : a - b));
-  const insert = db.prepare('INSERT INTO names(name, rid) VALUES (?, ?)');
+  const rows: (string | number)[] = [];
   let last: string | undefined;
   for (const i of order) {
     if (names[i] === last) continue;
     last = names[i]!;
-    insert.run(last, sids[i]!);
+    rows.push(last, sids[i]!);
   }
+  return rows;
 }
 
-/** The titles table of a build: each paper's title hash (NO_TITLE for none), written in key order. */
-function writeTitles(db: BetterSqlite3.Database, titles: Float64Array): void {
+/** A build's titles table as rows (title hash, row id, flattened), in key order; papers with NO_TITLE have none. */
+function titlesInOrder(titles: Float64Array): number[] {
   const order = Array.from(titles.keys()).sort((a, b) => titles[a]! - titles[b]! || a - b);
-  const insert = db.prepare('INSERT INTO titles(hash, rid) VALUES (?, ?)');
-  for (const sid of order) if (titles[sid] !== NO_TITLE) insert.run(titles[sid]!, sid);
+  const rows: number[] = [];
+  for (const sid of order) if (titles[sid] !== NO_TITLE) rows.push(titles[sid]!, sid);
+  return rows;
 }
 
 /** The names a paper is found by, in the order a lookup prefers them: id, key, aliases. */
