@@ -2,7 +2,7 @@
 // the query language see a LibraryStore and nothing else; an engine (src/engines/) builds one
 // from the merged library, saves it in the cache folder and opens it again. See docs/architecture.md.
 import type { SourceFile } from './sources/read.js';
-import type { Library, Reuse } from './library.js';
+import type { Library, ParsedFile, Reuse } from './library.js';
 import type { Paper, Progress, Warning } from './model.js';
 import type { Query } from './search/query.js';
 import type { LibraryInfo } from './search/store.js';
@@ -65,6 +65,8 @@ export interface BuildInput {
   /** The cache key the store is saved under, checked again when it is opened. */
   key: string;
   onProgress?: Progress;
+  /** How many bytes the sources hold, where known: an engine may build a large library differently. */
+  sourceBytes?: number;
 }
 
 /** An engine: builds, saves and opens stores of one kind. */
@@ -82,18 +84,22 @@ export interface Engine {
   /** Builds the store for a library and saves it; a store that cannot be saved is still returned, with a warning. */
   build(input: BuildInput, location: string): Promise<{ store: LibraryStore; warnings: Warning[] }>;
   /**
-   * Begins a build before the citation keys are assigned, for an engine that keeps what each
-   * file gave: it stores that, and lets the library's entries go (so a large library is not
-   * held twice while it is keyed). `finish` with the keyed library ends it. Only for an engine
-   * whose location does not depend on the key.
+   * Begins a build before the sources are read, for an engine that keeps what each file gave:
+   * it stores each file as it is read, and lets the library's entries go once it is merged (so
+   * a large library is not held twice while it is keyed). `finish` with the keyed library ends
+   * it. Only for an engine whose location does not depend on the key.
    */
-  begin?(lib: Library, location: string, onProgress?: Progress): Promise<BegunBuild>;
+  begin?(location: string, sourceBytes: number, onProgress?: Progress): Promise<BegunBuild>;
   /** A sound store built from other contents of the sources, to bring up to date in place; null when there is none. */
   prior?(location: string): PriorStore | null;
 }
 
-/** A build Engine.begin started: finished once, or abandoned (its half-written store removed). */
+/** A build Engine.begin started: told of each file read and of the library merged, then finished once, or abandoned (its half-written store removed). */
 export interface BegunBuild {
+  /** Keeps what one file gave, as soon as it is read (an OnParsed). */
+  store(file: Pick<SourceFile, 'display' | 'hash'>, parsed: ParsedFile): void;
+  /** The library is read and merged: what the build needs of its entries is kept, and they are let go. */
+  read(lib: Library): void;
   finish(input: BuildInput): Promise<{ store: LibraryStore; warnings: Warning[] }>;
   /** Removes what was begun; nothing once finished. */
   abandon(): void;

@@ -1,7 +1,7 @@
 // From source files to papers: decode, detect, parse, merge, key. Returns data; never prints.
 import { pushAll } from './arrays.js';
 import { assignKeys } from './keys.js';
-import { mergeEntries, type CiteKey, type EntryKeys } from './merge.js';
+import { entryKeys, mergeEntries, type CiteKey, type EntryKeys } from './merge.js';
 import type { MergeReason, Paper, ParseResult, Progress, RawEntry, Warning } from './model.js';
 import { keptText, type Line } from './sources/layout.js';
 import { identifiersFromText } from './sources/identifiers.js';
@@ -23,12 +23,15 @@ export interface ParsedFile {
   report: FileReport;
   entries: RawEntry[];
   warnings: Warning[];
-  /** What the merge derived from each entry last time, when a store kept it. */
+  /** What the merge derives from each entry on its own: derived as the file is read, or as a store kept it. */
   keys?: EntryKeys;
 }
 
 /** An earlier read of a file whose content (hash) is unchanged, or null. */
 export type Reuse = (file: SourceFile) => ParsedFile | null;
+
+/** Told of each file as soon as it is read (not one reused), with what the merge will derive from its entries. */
+export type OnParsed = (file: SourceFile, parsed: ParsedFile) => void;
 
 export interface Library {
   files: FileReport[];
@@ -82,12 +85,12 @@ const COPY_ABOVE = 256 * 2 ** 20;
 const LONG_PARSE = 8 * 2 ** 20;
 
 /** Parses each file with the layout detected from its content (never from its name). */
-export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[]; keys: EntryKeys } {
+export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse, onParsed?: OnParsed): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[]; keys: EntryKeys } {
   const reports: FileReport[] = [];
   const entries: RawEntry[] = [];
   const warnings: Warning[] = [];
   const parsed: ParsedFile[] = [];
-  // Filled where a file is reused; left empty (to be derived) for files read now.
+  // Per entry, what the merge derives from it alone: handed back for a reused file, derived for one read now.
   const keys: EntryKeys = { titleKeys: [], ids: [] };
   const total = files.reduce((n, f) => n + (f.size ?? 0), 0);
   for (const [i, f] of files.entries()) {
@@ -107,7 +110,15 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
     }
     const before = { entries: entries.length, warnings: warnings.length };
     parseOne(f, i);
-    parsed.push({ report: reports[reports.length - 1]!, entries: entries.slice(before.entries), warnings: warnings.slice(before.warnings) });
+    const mine = entries.slice(before.entries);
+    // Derived here rather than in the merge, so that a store can keep them as the file is read.
+    const derived = entryKeys(mine);
+    keys.titleKeys.length = keys.ids.length = before.entries;
+    for (const k of derived.titleKeys) keys.titleKeys.push(k);
+    for (const k of derived.ids) keys.ids.push(k);
+    const file: ParsedFile = { report: reports[reports.length - 1]!, entries: mine, warnings: warnings.slice(before.warnings), keys: derived };
+    parsed.push(file);
+    onParsed?.(f, file);
   }
   return { reports, entries, warnings, parsed, keys };
 
@@ -208,8 +219,8 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
   }
 }
 /** Papers from already-found source files, merged but not yet keyed. */
-export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress, reuse?: Reuse): Library {
-  const parsed = parseFiles(files, onProgress, reuse);
+export function readLibrary(files: SourceFile[], readWarnings: Warning[] = [], onProgress?: Progress, reuse?: Reuse, onParsed?: OnParsed): Library {
+  const parsed = parseFiles(files, onProgress, reuse, onParsed);
   onProgress?.(`merging ${parsed.entries.length} entries`);
   const merged = mergeEntries(parsed.entries, parsed.keys);
   return {

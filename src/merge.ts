@@ -170,6 +170,23 @@ export function paperId(title: string | null, abstract: string | null): string {
 /** The id of a titled paper, from its title's key. */
 const titledId = (key: string): string => sha1(`t:${key}`).slice(0, 12);
 
+/**
+ * What the merge derives from each entry on its own (EntryKeys): its title's key, and its own
+ * id (null with neither title nor abstract). Computed as a file is read, so that a store can
+ * keep them with the file's entries before the merge; the merge takes them as known.
+ */
+export function entryKeys(entries: readonly RawEntry[]): EntryKeys {
+  const titleKeys: (string | null)[] = new Array(entries.length);
+  const ids: (string | null)[] = new Array(entries.length);
+  entries.forEach((e, i) => {
+    const key = e.title === null ? null : titleKey(e.title);
+    titleKeys[i] = key;
+    // As the merge's idOf: an empty title falls back on the abstract.
+    ids[i] = !e.title && !e.abstract ? null : e.title ? titledId(key!) : paperId(null, e.abstract);
+  });
+  return { titleKeys, ids };
+}
+
 /** Merges raw entries into papers. Pure: the same entries give the same papers in the same order. */
 export function mergeEntries(entries: RawEntry[], known?: EntryKeys): MergeResult {
   const titleKeys: (string | null)[] = new Array(entries.length).fill(null);

@@ -5,6 +5,7 @@ import { cacheKey, openHashMemo } from './cache.js';
 import { fastHash } from './hash.js';
 import { chooseEngine, type Engine, type EngineChoice, type LibraryStore, type PriorStore } from './library-store.js';
 import { registerStamp, type RegisterUpdate } from './register.js';
+import type { Library } from './library.js';
 import type { Progress, Warning } from './model.js';
 import { INDEX_SIGNATURE } from './search/analyze.js';
 import { BadStoreError } from './search/store.js';
@@ -86,10 +87,17 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   const [{ readLibrary }, { assignKeys }, { updateRegister }] = await Promise.all([import('./library.js'), import('./keys.js'), import('./register.js')]);
   // An engine that updates in place hands back what unchanged files gave last time.
   await prior?.prefetch?.(found.files);
-  const lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse);
-  // An engine that keeps what each file gave stores it now and lets the entries go, so that a
-  // large library is not held twice while it is keyed.
-  const begun = prior || !engine.begin ? null : await engine.begin(lib, file, opts.onProgress);
+  // An engine that keeps what each file gave stores each as it is read, and lets the entries go
+  // once they are merged, so that a large library is not held twice while it is keyed.
+  const begun = prior || !engine.begin ? null : await engine.begin(file, sourceBytes, opts.onProgress);
+  let lib: Library;
+  try {
+    lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse, begun ? (f, parsed) => begun.store(f, parsed) : undefined);
+    begun?.read(lib);
+  } catch (e) {
+    begun?.abandon();
+    throw e;
+  }
   opts.onProgress?.('assigning citation keys');
   let keyed: RegisterUpdate<Warning[]>;
   try {
@@ -105,7 +113,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   // Keying may have written the register, and so changed its stamp: store under the new key.
   const builtKey = keyFor();
   const builtFile = engine.locate(opts.cacheDir, setId, builtKey);
-  const input = { lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress };
+  const input = { lib, litVersion: VERSION, key: builtKey, onProgress: opts.onProgress, sourceBytes };
   let built: Awaited<ReturnType<Engine['build']>> | null = null;
   let rewritten: number | undefined;
   if (prior) {

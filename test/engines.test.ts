@@ -4,6 +4,7 @@
 // the query.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
@@ -204,6 +205,7 @@ describe.skipIf(!hasSqlite)('the writer thread of a large build', () => {
     const built: Record<string, string>[] = [];
     const before = writerTuning.threadFrom;
     try {
+      // Bytes of sources from which a build writes through the thread: never, then always.
       for (const from of [Infinity, 0]) {
         writerTuning.threadFrom = from;
         const lib = readLibrary(found.files);
@@ -220,18 +222,25 @@ describe.skipIf(!hasSqlite)('the writer thread of a large build', () => {
     expect(built[1]).toEqual(built[0]);
   });
 
-  it('fails the job that fails and every later one, and ends when aborted', async () => {
+  it('fails the job that fails and every later one, deflates what it is told to, and ends when aborted', async () => {
     const file = path.join(tempDir('lit-writer-'), 'w.sqlite');
     const w = new WriterThread(createRequire(import.meta.url).resolve('better-sqlite3'), file, ['journal_mode = OFF']);
-    await w.send({ op: 'exec', sql: 'CREATE TABLE t(a INTEGER, b TEXT)' });
-    await w.send({ op: 'text-rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, text: '1\x1fone\x1f2\x1ftwo\x1f' });
-    await w.drain();
-    await expect(w.send({ op: 'exec', sql: 'INSERT INTO nowhere VALUES (1)' }).then(() => w.drain())).rejects.toThrow(/no such table: nowhere/);
-    await expect(w.send({ op: 'rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, values: [3, 'three'] })).rejects.toThrow(/no such table: nowhere/);
-    await w.abort();
+    w.send({ op: 'exec', sql: 'CREATE TABLE t(a INTEGER, b)' });
+    w.send({ op: 'text-rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, text: '1\x1fone\x1f2\x1ftwo\x1f' });
+    w.send({ op: 'rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, values: [3, 'three', 4, 'four'], deflate: 1 });
+    w.drain();
+    // The failure shows at the send that finds it, or at the next wait for the writer.
+    expect(() => {
+      w.send({ op: 'exec', sql: 'INSERT INTO nowhere VALUES (1)' });
+      w.drain();
+    }).toThrow(/no such table: nowhere/);
+    expect(() => w.send({ op: 'rows', sql: 'INSERT INTO t VALUES (?, ?)', width: 2, values: [5, 'five'] })).toThrow(/no such table: nowhere/);
+    w.abort();
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT a, b FROM t ORDER BY a').raw().all()).toEqual([[1, 'one'], [2, 'two']]);
+    const rows = db.prepare('SELECT a, b FROM t ORDER BY a').raw().all() as [number, string | Buffer][];
+    expect(rows.map(([a, b]) => [a, Buffer.isBuffer(b) ? inflateSync(b).toString() : b])).toEqual([[1, 'one'], [2, 'two'], [3, 'three'], [4, 'four']]);
+    expect(Buffer.isBuffer(rows[2]![1])).toBe(true);
     db.close();
   });
 

@@ -1,18 +1,25 @@
-// A second thread that does a build's FTS5 inserts, while this one analyses the next papers.
-// In a 100,000-paper build the inserts were 7.4 s of the 19.8 s spent indexing, all of it on
-// the one thread that also tokenises, stems and encodes; on a machine of two cores they now
-// run beside that work.
+// A second thread that does a build's writing: what each file gave (deflated there), the FTS5
+// inserts and the paper blocks, while this one reads, analyses and encodes. In a 100,000-paper
+// build the inserts were 7.4 s of the 19.8 s spent indexing, all of it on the one thread that
+// also tokenises, stems and encodes; on a machine of two cores they now run beside that work.
+//
+// Jobs are sent without waiting, and the sender blocks only while too many are queued (a count
+// shared with the worker): files are read and parsed synchronously, and their rows are sent as
+// each file is parsed, with no turn of the event loop between.
 //
 // The worker is given its code as text rather than as a file: lit runs as one bundled file, and
 // its tests run the TypeScript sources, and the same text serves both. It loads the driver
 // from the path this thread resolved, so it finds the same better-sqlite3 from any folder.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
-/** One batch of work for the writer, in the order it must be done. */
+/** One job for the writer, done in the order sent. */
 export type WriterJob =
   | { op: 'exec'; sql: string }
-  /** Rows for one prepared statement: `width` parameters a row, flattened. */
-  | { op: 'rows'; sql: string; width: number; values: unknown[] }
+  /**
+   * Rows for one prepared statement: `width` parameters a row, flattened. The texts in column
+   * `deflate` (if given) are stored deflated at level 1.
+   */
+  | { op: 'rows'; sql: string; width: number; values: unknown[]; deflate?: number }
   /**
    * Rows of an integer and `width - 1` texts, as one text: fields end in US (\x1f). One text
    * crosses to the thread as one copy, where an array of them is cloned string by string (the
@@ -29,124 +36,138 @@ export function textRows(text: string, width: number): unknown[] {
   return v;
 }
 
-// What the worker runs. It stops at the first failure: every later job would act on a
-// database the main thread is about to give up.
+// The shared counts: jobs done, and 1 once a job failed.
+const DONE = 0;
+const FAILED = 1;
+
+// What the worker runs. After a failure it only counts the jobs it is sent: every one of them
+// would act on a database the main thread is about to give up.
 const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData } = require('node:worker_threads');
+const { deflateSync } = require('node:zlib');
 const Database = require(workerData.driver);
+const { port, counts } = workerData;
 let db = null;
-let failed = false;
 const statements = new Map();
 // The same function as this module's (a named expression: a bundler may rename the declaration).
 const textRows = ${textRows.toString()};
-parentPort.on('message', (m) => {
-  if (failed) return;
-  try {
-    if (m.op === 'close') {
-      if (db) db.close();
-      db = null;
-    } else {
-      if (!db) {
-        db = new Database(workerData.file, workerData.options);
-        for (const p of workerData.pragmas) db.pragma(p);
-      }
-      if (m.op === 'exec') db.exec(m.sql);
-      else {
-        let st = statements.get(m.sql);
-        if (!st) statements.set(m.sql, (st = db.prepare(m.sql)));
-        const v = m.op === 'rows' ? m.values : textRows(m.text, m.width);
-        for (let i = 0; i < v.length; i += m.width) st.run(v.slice(i, i + m.width));
-      }
-    }
-    parentPort.postMessage({ id: m.id });
-  } catch (e) {
-    failed = true;
-    parentPort.postMessage({ id: m.id, error: { message: String(e && e.message), code: e && e.code } });
+const run = (m) => {
+  if (m.op === 'close') {
+    if (db) db.close();
+    db = null;
+    return;
   }
+  if (!db) {
+    db = new Database(workerData.file, workerData.options);
+    for (const p of workerData.pragmas) db.pragma(p);
+  }
+  if (m.op === 'exec') return db.exec(m.sql);
+  let st = statements.get(m.sql);
+  if (!st) statements.set(m.sql, (st = db.prepare(m.sql)));
+  const v = m.op === 'rows' ? m.values : textRows(m.text, m.width);
+  for (let i = 0; i < v.length; i += m.width) {
+    const row = v.slice(i, i + m.width);
+    if (m.deflate !== undefined) row[m.deflate] = deflateSync(row[m.deflate], { level: 1 });
+    st.run(row);
+  }
+};
+port.on('message', (m) => {
+  if (!Atomics.load(counts, ${FAILED})) {
+    try {
+      run(m);
+    } catch (e) {
+      port.postMessage({ message: String(e && e.message), code: e && e.code });
+      Atomics.store(counts, ${FAILED}, 1);
+    }
+  }
+  Atomics.add(counts, ${DONE}, 1);
+  Atomics.notify(counts, ${DONE});
+  if (m.op === 'close') port.close();
 });
 `;
 
-// Jobs sent but not yet done before send() waits: enough to keep the writer busy, few enough
-// that the texts waiting for it stay a few megabytes.
-const IN_FLIGHT = 6;
+// Jobs sent but not yet done before send() blocks: enough to keep the writer busy, few enough
+// that what waits for it stays some tens of megabytes.
+const IN_FLIGHT = 8;
 
-/** The writing thread of one build: jobs run in order; a failure rejects that job and every later one. */
+/** The writing thread of one build. A failure makes that job's send, or a later one, throw. */
 export class WriterThread {
   private worker: Worker;
-  private next = 0;
-  private pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private port: MessagePort;
+  private counts = new Int32Array(new SharedArrayBuffer(8));
+  private sent = 0;
   private failure: Error | null = null;
 
   /** Opens `file` on a new thread, with these pragmas, through the driver at `driver`. */
   constructor(driver: string, file: string, pragmas: string[], options: Record<string, unknown> = {}) {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, file, pragmas, options } });
-    this.worker.on('message', (m: { id: number; error?: { message: string; code?: string } }) => {
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (!m.error) return p?.resolve();
-      this.fail(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      p?.reject(this.failure!);
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => this.fail(new Error(`the index writer stopped (exit ${code})`)));
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, file, pragmas, options, port: port2, counts: this.counts }, transferList: [port2] });
+    // A worker that cannot start (or dies) does no more jobs: the wait below must not be endless.
+    this.worker.on('error', (e) => this.stop(e));
+    this.worker.on('exit', (code) => this.stop(new Error(`the index writer stopped (exit ${code})`)));
   }
 
-  private fail(e: Error): void {
-    this.failure ??= e;
-    for (const p of this.pending.values()) p.reject(this.failure);
-    this.pending.clear();
+  /** Queues a job, blocking while too many are queued; throws the writer's failure, if any. */
+  send(job: WriterJob): void {
+    this.post(job);
   }
 
-  /** Queues a job; waits only while too many are queued. Rejects with the writer's first failure. */
-  async send(job: WriterJob): Promise<void> {
-    if (this.failure) throw this.failure;
-    const done = this.post(job);
-    // Handled by whoever awaits the next send() or drain(): a failure is never unhandled.
-    done.catch(() => undefined);
-    while (this.pending.size > IN_FLIGHT && !this.failure) await this.oldest();
-    if (this.failure) throw this.failure;
+  /** Blocks until every job sent is done; throws the writer's failure, if any. */
+  drain(): void {
+    this.wait(0);
   }
 
-  /** Waits for every queued job. */
-  async drain(): Promise<void> {
-    while (this.pending.size && !this.failure) await this.oldest();
-    if (this.failure) throw this.failure;
+  /** Closes the writer's connection after every job, and lets the thread end. */
+  close(): void {
+    this.post({ op: 'close' });
+    this.drain();
+    this.worker.removeAllListeners('exit');
+    this.worker.unref();
   }
 
-  /** Closes the writer's connection (after every queued job) and ends the thread. */
-  async close(): Promise<void> {
-    try {
-      await this.post({ op: 'close' });
-    } finally {
-      this.worker.removeAllListeners('exit');
-      await this.worker.terminate();
+  /**
+   * Ends the thread, whatever it was doing: after a failure, before the database is given up.
+   * It does nothing more once a job failed, so the database may go before the thread has ended.
+   */
+  abort(): void {
+    this.worker.removeAllListeners('exit');
+    this.worker.unref();
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  private post(job: WriterJob | { op: 'close' }): void {
+    this.check();
+    this.port.postMessage(job);
+    this.sent++;
+    this.wait(IN_FLIGHT);
+  }
+
+  private wait(queued: number): void {
+    for (;;) {
+      const done = Atomics.load(this.counts, DONE);
+      if (this.sent - done <= queued || Atomics.load(this.counts, FAILED) || this.failure) break;
+      // A second at a time: an 'exit' of the worker is seen only between waits.
+      if (Atomics.wait(this.counts, DONE, done, 1000) === 'timed-out') this.checkAlive();
+    }
+    this.check();
+  }
+
+  private checkAlive(): void {
+    // The worker's own events cannot run while this thread blocks; its thread id is -1 once it has exited.
+    if (this.worker.threadId === -1) this.stop(new Error('the index writer stopped'));
+  }
+
+  private check(): void {
+    if (Atomics.load(this.counts, FAILED) && !this.failure) {
+      const m = receiveMessageOnPort(this.port)?.message as { message: string; code?: string } | undefined;
+      this.failure = Object.assign(new Error(m?.message ?? 'the index writer failed'), { code: m?.code });
     }
     if (this.failure) throw this.failure;
   }
 
-  /** Ends the thread at once, whatever it was doing: after a failure, before the database is given up. */
-  async abort(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
-  }
-
-  private post(job: WriterJob | { op: 'close' }): Promise<void> {
-    const id = this.next++;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...job, id });
-    });
-  }
-
-  /** Settles when the oldest queued job does, whichever way. */
-  private oldest(): Promise<void> {
-    const [id] = this.pending.keys();
-    if (id === undefined) return Promise.resolve();
-    const p = this.pending.get(id)!;
-    return new Promise<void>((settle) => {
-      const { resolve, reject } = p;
-      p.resolve = () => (resolve(), settle());
-      p.reject = (e) => (reject(e), settle());
-    });
+  private stop(e: Error): void {
+    this.failure ??= e;
   }
 }

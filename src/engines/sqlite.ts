@@ -169,19 +169,22 @@ export const engine: Engine = {
       close: () => it.close(),
     };
   },
-  begin: (lib, pointer, onProgress) => beginBuild(lib, pointer, onProgress),
+  begin: (pointer, sourceBytes, onProgress) => beginBuild(pointer, sourceBytes, onProgress),
   async build(input, pointer) {
-    return (await beginBuild(input.lib, pointer, input.onProgress)).finish(input);
+    const begun = await beginBuild(pointer, input.sourceBytes ?? 0, input.onProgress);
+    for (const f of input.lib.parsed) begun.store({ display: f.report.file, hash: input.lib.hashes.get(f.report.file) ?? '' }, f);
+    return begun.finish(input);
   },
 };
 
 /**
- * A build's first half: a new database, with what each file gave stored in it; then the entries
- * are let go, for the papers are all the rest of a build needs. Begun before the keys are
- * assigned, so that the entries are not held while keying: at a million papers, with them
- * held, the heap stood at its limit through keys and storing, which took 5 minutes.
+ * A build from its start: a new database, and what each file gave stored in it as the file is
+ * read (by the writer thread, for a large library). Once the library is read and merged, the
+ * entries are let go, for the papers are all the rest of a build needs: at a million papers,
+ * with the entries held until after the merge, storing them took 113 s with the heap at its
+ * limit.
  */
-async function beginBuild(lib: Library, pointer: string, onProgress?: Progress): Promise<BegunBuild> {
+async function beginBuild(pointer: string, sourceBytes: number, onProgress?: Progress): Promise<BegunBuild> {
   const warnings: Warning[] = [];
   const dir = path.dirname(pointer);
   const base = path.basename(pointer, '.sqlite-current');
@@ -195,8 +198,10 @@ async function beginBuild(lib: Library, pointer: string, onProgress?: Progress):
     warnings.push({ code: 'cache-unwritable', file: dir, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
     db = openDb(':memory:');
   }
+  let write: RowWriter | null = null;
   /** Gives up the database file after a failure; a full disk is no failure but a store in memory. */
   const fallBack = (e: unknown) => {
+    write?.abort();
     const memory = db.memory;
     db.close();
     rmSync(file, { force: true });
@@ -206,32 +211,63 @@ async function beginBuild(lib: Library, pointer: string, onProgress?: Progress):
     warnings.push({ code: 'cache-unwritable', file: dir, message: 'cannot write the cache (the disk is full); answering from memory' });
     db = openDb(':memory:');
     db.exec(SCHEMA);
+    write = writerFor(db, 0);
   };
-  // What finishing needs of the entries: how many each file gave.
-  const counts = lib.parsed.map((f) => f.entries.length);
+  // A store in memory is never updated, so it keeps nothing of the files.
+  let storing = !db.memory;
   try {
     db.pragma('journal_mode = OFF');
     db.exec(SCHEMA);
-    onProgress?.('storing what each file gave');
-    await writeSourcesAsync(db, lib);
+    write = writerFor(db, sourceBytes);
+    if (storing) write.send({ op: 'exec', sql: 'BEGIN' });
   } catch (e) {
     fallBack(e);
   }
-  for (const f of lib.parsed) f.entries = [];
-  lib.entries.length = 0;
-  lib.keys = { titleKeys: [], ids: [] };
+  const stored = new Set<string>();
+  const endSources = () => {
+    if (!storing || db.memory) return;
+    storing = false;
+    try {
+      write!.send({ op: 'exec', sql: 'COMMIT' });
+    } catch (e) {
+      fallBack(e);
+    }
+  };
+  // What finishing needs of the entries, once they are let go: how many each file gave.
+  let counts: number[] | null = null;
   let open = true;
   return {
-    async finish({ lib, litVersion, key, onProgress }) {
-      open = false;
-      const { librarySummary } = await import('../library.js');
-      const info = librarySummary(lib, litVersion, key, counts.reduce((a, b) => a + b, 0));
-      const signed = signatures(lib, counts);
+    store(f, parsed) {
+      if (!storing || db.memory || stored.has(`${f.display}\0${f.hash}`)) return;
+      stored.add(`${f.display}\0${f.hash}`);
       try {
-        await fill(db, lib, info, signed, onProgress);
+        for (const r of fileRows(f.display, f.hash, parsed, parsed.keys ?? { titleKeys: [], ids: [] }, 0)) write!.send({ op: 'rows', sql: INSERT_SOURCE, width: 4, values: [r.name, r.hash, r.part, r.text], deflate: 3 });
       } catch (e) {
         fallBack(e);
-        await fill(db, lib, info, signed, onProgress);
+      }
+    },
+    read(lib) {
+      endSources();
+      counts = lib.parsed.map((f) => f.entries.length);
+      for (const f of lib.parsed) {
+        f.entries = [];
+        delete f.keys;
+      }
+      lib.entries.length = 0;
+      lib.keys = { titleKeys: [], ids: [] };
+    },
+    async finish({ lib, litVersion, key, onProgress }) {
+      endSources();
+      open = false;
+      const { librarySummary } = await import('../library.js');
+      const sizes = counts ?? lib.parsed.map((f) => f.entries.length);
+      const info = librarySummary(lib, litVersion, key, sizes.reduce((a, b) => a + b, 0));
+      const signed = signatures(lib, sizes);
+      try {
+        await fill(db, write!, lib, info, signed, onProgress);
+      } catch (e) {
+        fallBack(e);
+        await fill(db, write!, lib, info, signed, onProgress);
       }
       if (db.memory) return { store: new SqliteStore(db), warnings };
       db.close();
@@ -246,6 +282,7 @@ async function beginBuild(lib: Library, pointer: string, onProgress?: Progress):
     abandon() {
       if (!open) return;
       open = false;
+      write?.abort();
       db.close();
       if (!db.memory) rmSync(file, { force: true });
     },
@@ -288,53 +325,58 @@ export function signatures(lib: Library, counts = lib.parsed.map((f) => f.entrie
 const INSERT_FTS = `INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`;
 const INSERT_BLOCK = 'INSERT INTO papers(block, data) VALUES (?, ?)';
 
-/** What a build's index rows are written through: a thread of their own (WriterThread), or this one. */
+/** What a build's rows are written through: a thread of their own (WriterThread), or this one. */
 interface RowWriter {
-  send(job: WriterJob): Promise<void>;
+  /** Does a job, or queues it for the writer thread (throwing a failure of the thread's as soon as it is seen). */
+  send(job: WriterJob): void;
   /** Ends writing, every job done. */
-  close(): Promise<void>;
-  /** Ends writing after a failure. */
-  abort(): Promise<void>;
+  close(): void;
+  /** Ends writing after a failure, whatever is queued. */
+  abort(): void;
 }
 
-/** When a build's index rows go to a thread of their own: from this many papers (tests lower it). */
-export const writerTuning = { threadFrom: 5_000 };
+/** When a build's rows go to a thread of their own: from this many bytes of sources (tests change it). */
+export const writerTuning = { threadFrom: 8 * 2 ** 20 };
 
 /**
- * The writer for a build of `size` papers into `db`: a thread of its own for a large library in
- * a file (starting one costs some 40 ms, and a database in memory cannot be shared); else this
- * thread, through the same jobs.
+ * The writer for a build from `sourceBytes` of sources into `db`: a thread of its own for a
+ * large library in a file (starting one costs some 40 ms, and a database in memory cannot be
+ * shared); else this thread, through the same jobs.
  */
-function writerFor(db: BetterSqlite3.Database, size: number): RowWriter {
-  if (!db.memory && size >= writerTuning.threadFrom && driverPath) {
-    // What this connection holds of the file goes stale as the writer changes it.
+function writerFor(db: BetterSqlite3.Database, sourceBytes: number): RowWriter {
+  if (!db.memory && sourceBytes >= writerTuning.threadFrom && driverPath) {
+    // This connection writes nothing while the writer does.
     db.pragma('shrink_memory');
     return new WriterThread(driverPath, db.name, ['journal_mode = OFF', 'synchronous = OFF', 'cache_size = -262144', 'busy_timeout = 10000'], addon ? { nativeBinding: addon } : {});
   }
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    async send(job) {
+    send(job) {
       if (job.op === 'exec') return void db.exec(job.sql);
       let st = statements.get(job.sql);
       if (!st) statements.set(job.sql, (st = db.prepare(job.sql)));
       const values = job.op === 'rows' ? job.values : textRows(job.text, job.width);
-      for (let i = 0; i < values.length; i += job.width) st.run(values.slice(i, i + job.width));
+      for (let i = 0; i < values.length; i += job.width) {
+        const row = values.slice(i, i + job.width);
+        if (job.op === 'rows' && job.deflate !== undefined) row[job.deflate] = deflateSync(row[job.deflate] as string, SOURCE_DEFLATE);
+        st.run(row);
+      }
     },
-    close: async () => undefined,
-    abort: async () => undefined,
+    close: () => undefined,
+    abort: () => undefined,
   };
 }
 
 /** Writes every table of a new store. */
-async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress): Promise<void> {
+async function fill(db: BetterSqlite3.Database, write: RowWriter, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress): Promise<void> {
   const papers = lib.papers;
   // Nothing reads the new file until the pointer names it, so nothing needs a journal yet.
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   // No merging of the index's segments while loading; the one merge at the end does it all
   // (measured: 100,000 papers loaded in 2.9 s instead of 4.4 s).
-  db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 0); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 2000);");
-  const write = writerFor(db, papers.length);
+  // Through the writer, as every write until it is closed: this connection must not wait on its.
+  write.send({ op: 'exec', sql: "INSERT INTO fts(fts, rank) VALUES ('automerge', 0); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 2000);" });
   // The names and titles are stored after the papers, in key order: inserted as the papers came,
   // at random places in their b-trees, they took 1.75 s of a 100,000-paper build.
   const names: string[] = [];
@@ -395,26 +437,26 @@ async function fill(db: BetterSqlite3.Database, lib: Library, info: LibraryInfo,
       // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
       // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
       // million papers ("database or disk is full").
-      await write.send({ op: 'exec', sql: 'BEGIN' });
+      write.send({ op: 'exec', sql: 'BEGIN' });
       for (let s = from; s < to; s += INDEX_SLICE) {
-        await write.send({ op: 'text-rows', sql: INSERT_FTS, width: FIELDS.length + 1, text: index(s, Math.min(to, s + INDEX_SLICE)) });
+        write.send({ op: 'text-rows', sql: INSERT_FTS, width: FIELDS.length + 1, text: index(s, Math.min(to, s + INDEX_SLICE)) });
         await new Promise(setImmediate);
       }
       await deflated;
-      await write.send({ op: 'rows', sql: INSERT_BLOCK, width: 2, values: blocks.flat() });
-      await write.send({ op: 'exec', sql: 'COMMIT' });
+      write.send({ op: 'rows', sql: INSERT_BLOCK, width: 2, values: blocks.flat() });
+      write.send({ op: 'exec', sql: 'COMMIT' });
     }
     onProgress?.('writing the index');
     // One b-tree per term instead of one per batch: smaller, and a query reads one list. Then
     // FTS5's defaults again, for the updates that later builds make in place.
-    await write.send({ op: 'exec', sql: "INSERT INTO fts(fts) VALUES ('optimize'); INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);" });
+    write.send({ op: 'exec', sql: "INSERT INTO fts(fts) VALUES ('optimize'); INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);" });
     // Sorted while a writer thread optimises the index (at 100,000 papers, a second of each).
     nameRows = namesInOrder(names, nameSids);
     titleRows = titlesInOrder(titles);
-    await write.close();
+    write.close();
   } catch (e) {
     // The writer ends before the database it writes is given up (a live one keeps lit running).
-    await write.abort();
+    write.abort();
     throw e;
   }
   const { df, surfaces, counts } = words.result();
@@ -580,14 +622,22 @@ function* sourceRows(db: BetterSqlite3.Database, lib: Library): Generator<Source
     offset += f.entries.length;
     if (stored.has(`${name}\0${hash}`)) continue;
     stored.add(`${name}\0${hash}`);
-    // In parts: a file of 250,000 entries is more JSON than one string may hold.
-    const parts = Math.ceil(f.entries.length / SOURCE_PART);
-    yield { name, hash, part: 0, text: JSON.stringify({ report: f.report, warnings: f.warnings, parts }) };
-    for (let i = 0; i < parts; i++) {
-      const from = i * SOURCE_PART;
-      const to = Math.min(f.entries.length, from + SOURCE_PART);
-      yield { name, hash, part: i + 1, text: encodePart(f.entries, lib.keys, from, to, first) };
-    }
+    yield* fileRows(name, hash, f, lib.keys, first);
+  }
+}
+
+/**
+ * The rows of one file: a head (its report, warnings and number of parts), then its entries in
+ * parts, with what the merge derives from each (`keys`, from entry `first` on).
+ */
+function* fileRows(name: string, hash: string, f: ParsedFile, keys: EntryKeys, first: number): Generator<SourceRow> {
+  // In parts: a file of 250,000 entries is more JSON than one string may hold.
+  const parts = Math.ceil(f.entries.length / SOURCE_PART);
+  yield { name, hash, part: 0, text: JSON.stringify({ report: f.report, warnings: f.warnings, parts }) };
+  for (let i = 0; i < parts; i++) {
+    const from = i * SOURCE_PART;
+    const to = Math.min(f.entries.length, from + SOURCE_PART);
+    yield { name, hash, part: i + 1, text: encodePart(f.entries, keys, from, to, first) };
   }
 }
 
@@ -599,44 +649,14 @@ interface SourceRow {
 }
 
 const INSERT_SOURCE = 'INSERT INTO sources(name, hash, part, data) VALUES (?, ?, ?, ?)';
-// Level 1: the rows are read back only by updates, and deflated once per build.
+// Level 1: the rows are read back only by updates, and deflated once per build (the writer
+// thread deflates a build's at the same level).
 const SOURCE_DEFLATE = { level: 1 };
 
 /** Stores what each file gave (see sourceRows), deflating on this thread: for an update's few rows. */
 function writeSources(db: BetterSqlite3.Database, lib: Library): void {
   const insert = db.prepare(INSERT_SOURCE);
   for (const r of sourceRows(db, lib)) insert.run(r.name, r.hash, r.part, deflateSync(r.text, SOURCE_DEFLATE));
-}
-
-// Source parts deflating on libuv's threads at once while this one encodes the next.
-const SOURCE_STREAMS = 3;
-
-/**
- * writeSources for a build, in one transaction: the parts are deflated on libuv's threads while
- * this one encodes the next (at 100,000 entries, deflating them here took 2.3 s of the build).
- */
-async function writeSourcesAsync(db: BetterSqlite3.Database, lib: Library): Promise<void> {
-  const insert = db.prepare(INSERT_SOURCE);
-  const pending: [Omit<SourceRow, 'text'>, Promise<Buffer>][] = [];
-  const store = async () => {
-    const [r, data] = pending.shift()!;
-    insert.run(r.name, r.hash, r.part, await data);
-  };
-  db.exec('BEGIN');
-  try {
-    for (const { text, ...r } of sourceRows(db, lib)) {
-      const data = deflate(text, SOURCE_DEFLATE);
-      // Awaited in turn by store(); one failing while an earlier one is awaited is no unhandled rejection.
-      data.catch(() => undefined);
-      pending.push([r, data]);
-      if (pending.length >= SOURCE_STREAMS) await store();
-    }
-    while (pending.length) await store();
-    db.exec('COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  }
 }
 
 /**
