@@ -37,10 +37,11 @@ export interface WriteOptions {
 
 /**
  * Writes to a temporary file in the same folder, then renames it over the target, both awaited.
+ * The data may come in pieces (each written as it is made), so a large file is never held whole.
  * Two writers race harmlessly: the last rename wins and each wrote a whole file. With `durable`,
  * the data and the rename reach the disk before it returns.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer | Iterable<string>, opts: WriteOptions = {}): Promise<void> {
   // fs.promises is reached at call time: it costs about 5 ms to load and most runs write nothing.
   const fsp = fs.promises;
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -61,7 +62,13 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
       process.kill(process.pid, caught);
     }
     try {
-      await fh.writeFile(data);
+      if (typeof data === 'string' || Buffer.isBuffer(data)) await fh.writeFile(data);
+      else {
+        for (const piece of data) {
+          const bytes = Buffer.from(piece);
+          for (let at = 0; at < bytes.length; ) at += (await fh.write(bytes, at)).bytesWritten;
+        }
+      }
       if (opts.mode !== undefined) await fh.chmod(opts.mode);
       if (opts.uid !== undefined && opts.gid !== undefined) await fh.chown(opts.uid, opts.gid).catch(() => undefined);
       if (opts.durable) await fh.sync();

@@ -1,10 +1,12 @@
 // Citation keys: unique, and never moved once handed out (the key register).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assignKeys, isValidKey, type KeyLine } from '../src/keys.js';
 import { buildLibrary, readLibrary } from '../src/library.js';
-import { formatRegister, parseRegister } from '../src/register.js';
+import { formatRegister, parseRegister, updateRegister } from '../src/register.js';
 import { findSources, type SourceFile } from '../src/sources/read.js';
-import { ROOT, sourceFile } from './helpers.js';
+import { ROOT, sourceFile, tempDir } from './helpers.js';
 
 const { files } = await findSources([], ROOT);
 const keysOf = (extra: string[]) => {
@@ -165,4 +167,38 @@ describe('valid keys', () => {
     ['', false],
     ['x'.repeat(101), false],
   ])('%s → %s', (key, ok) => expect(isValidKey(key)).toBe(ok));
+});
+
+describe('a register of more than a megabyte', () => {
+  // Written and compared a megabyte at a time (registerPieces): 20,000 lines of about 125
+  // characters make two pieces and a half.
+  const lines = (changed?: number): KeyLine[] =>
+    Array.from({ length: 20_000 }, (_, i) => ({
+      key: `doe${String(i).padStart(5, '0')}tide`,
+      gen: 1,
+      aliasOf: null,
+      pinned: false,
+      ids: [i.toString(16).padStart(12, '0')],
+      title: `${i === changed ? 'Changed' : 'Tide'} pools of the northern shore, their snails, their crabs and what eats them, number ${i}`,
+    }));
+  const file = path.join(tempDir('lit-register-'), 'lit.keys');
+  const update = (l: KeyLine[]) => updateRegister(file, () => ({ lines: l, result: null }));
+
+  it('is written whole, as one text would be, and not again when nothing changed', async () => {
+    expect((await update(lines())).written).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(text.length).toBeGreaterThan(2 * 2 ** 20);
+    expect(text).toBe(formatRegister(lines()));
+    expect((await update(lines())).written).toBe(false);
+  });
+  it.each([
+    ['a line in its last piece', lines(19_000)],
+    ['a line in its first piece', lines(3)],
+    ['one line fewer at its end', lines().slice(0, -1)],
+    ['one line more', [...lines(), { ...lines()[0]!, key: 'zed2020last' }]],
+  ])('is written again for %s', async (_, l) => {
+    await update(lines());
+    expect((await update(l)).written).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(formatRegister(l));
+  });
 });
