@@ -1,7 +1,7 @@
 // Choosing the engine from the shell: by size, by --engine, by `engine:` and $LIT_ENGINE; what
 // lit says where SQLite is missing; and two builds at once.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
@@ -77,6 +77,18 @@ describe('choosing the engine', () => {
     expect(r.stderr).toMatch(/^lit: warning: .*: cannot write the cache \(the disk is full\); answering from memory \[cache-unwritable\]\n/);
     expect(r.stdout.split('\t')[2]).toMatch(/pruning/i);
     expect(r.status).toBe(0);
+    expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
+  });
+  it.skipIf(!hasSqlite)('leaves no half-built store when the key register cannot be read', () => {
+    // The register's place is a folder: the build has begun (its database is open, the files
+    // are stored) when keying fails, and the database it began goes with it.
+    const cacheDir = tempDir();
+    const dataDir = tempDir();
+    mkdirSync(path.join(dataDir, 'lit', 'lit.keys'), { recursive: true });
+    const r = spawnSync(process.execPath, [BIN, '--engine', 'sqlite', 'search', 'pruning'], { cwd: ROOT, env: litEnv({ cacheDir, dataDir }), encoding: 'utf8' });
+    expect(r.stderr).toBe(`lit: ${path.join(dataDir, 'lit', 'lit.keys')}: cannot read the key register (EISDIR)\n`);
+    expect(r.status).toBe(5);
+    expect(r.stdout).toBe('');
     expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
   });
   it('fails with a way out when --engine sqlite cannot load', () => {
