@@ -89,7 +89,7 @@ export interface Engine {
    * a large library is not held twice while it is keyed). `finish` with the keyed library ends
    * it. Only for an engine whose location does not depend on the key.
    */
-  begin?(location: string, sourceBytes: number, onProgress?: Progress): Promise<BegunBuild>;
+  begin?(location: string, sourceBytes: number): Promise<BegunBuild>;
   /** A sound store built from other contents of the sources, to bring up to date in place; null when there is none. */
   prior?(location: string): PriorStore | null;
 }

@@ -84,6 +84,14 @@ const COPY_ABOVE = 256 * 2 ** 20;
 // About a second of parsing on a laptop (a 100,000-entry .bib is 50 MB and takes 4-5 s).
 const LONG_PARSE = 8 * 2 ** 20;
 
+/** Appends a file's entry keys to the library's, for its entries from `at` on (entries before without keys are left holes). */
+function appendKeys(keys: EntryKeys, file: EntryKeys, at: number): void {
+  keys.titleKeys.length = keys.ids.length = at;
+  // One at a time: spreading 250,000 into push() overflows the stack.
+  for (const k of file.titleKeys) keys.titleKeys.push(k);
+  for (const k of file.ids) keys.ids.push(k);
+}
+
 /** Parses each file with the layout detected from its content (never from its name). */
 export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: Reuse, onParsed?: OnParsed): { reports: FileReport[]; entries: RawEntry[]; warnings: Warning[]; parsed: ParsedFile[]; keys: EntryKeys } {
   const reports: FileReport[] = [];
@@ -98,11 +106,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
     const known = reuse?.(f);
     if (known) {
       reports.push(known.report);
-      if (known.keys) {
-        keys.titleKeys.length = keys.ids.length = entries.length;
-        for (const k of known.keys.titleKeys) keys.titleKeys.push(k);
-        for (const k of known.keys.ids) keys.ids.push(k);
-      }
+      if (known.keys) appendKeys(keys, known.keys, entries.length);
       for (const e of known.entries) entries.push(e);
       for (const w of known.warnings) warnings.push(w);
       parsed.push(known);
@@ -113,9 +117,7 @@ export function parseFiles(files: SourceFile[], onProgress?: Progress, reuse?: R
     const mine = entries.slice(before.entries);
     // Derived here rather than in the merge, so that a store can keep them as the file is read.
     const derived = entryKeys(mine);
-    keys.titleKeys.length = keys.ids.length = before.entries;
-    for (const k of derived.titleKeys) keys.titleKeys.push(k);
-    for (const k of derived.ids) keys.ids.push(k);
+    appendKeys(keys, derived, before.entries);
     const file: ParsedFile = { report: reports[reports.length - 1]!, entries: mine, warnings: warnings.slice(before.warnings), keys: derived };
     parsed.push(file);
     onParsed?.(f, file);

@@ -89,7 +89,7 @@ export async function openLibrary(opts: OpenOptions): Promise<OpenLibrary> {
   await prior?.prefetch?.(found.files);
   // An engine that keeps what each file gave stores each as it is read, and lets the entries go
   // once they are merged, so that a large library is not held twice while it is keyed.
-  const begun = prior || !engine.begin ? null : await engine.begin(file, sourceBytes, opts.onProgress);
+  const begun = prior || !engine.begin ? null : await engine.begin(file, sourceBytes);
   let lib: Library;
   try {
     lib = readLibrary(found.files, [], opts.onProgress, prior?.reuse, begun ? (f, parsed) => begun.store(f, parsed) : undefined);

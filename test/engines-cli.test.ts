@@ -13,6 +13,7 @@ import { BIN, FIXTURES, lit, litEnv, ROOT, tempDir } from './helpers.js';
 const WITHOUT_SQLITE = path.join(FIXTURES, 'engines', 'without better-sqlite3.cjs');
 const FULL_DISK = path.join(FIXTURES, 'engines', 'on a full disk.cjs');
 const FILLS_WHILE_INDEXING = path.join(FIXTURES, 'engines', 'on a disk that fills while indexing.cjs');
+const SAYS_WORKERS = path.join(FIXTURES, 'engines', 'says whether node worker_threads was loaded.cjs');
 const hasSqlite = loadDriver() !== null;
 if (!hasSqlite && process.env.CI) throw new Error('better-sqlite3 does not load: the engine tests cannot run');
 
@@ -78,6 +79,16 @@ describe('choosing the engine', () => {
     expect(r.stdout.split('\t')[2]).toMatch(/pruning/i);
     expect(r.status).toBe(0);
     expect(readdirSync(cacheDir).filter((f) => /\.sqlite/.test(f))).toEqual([]);
+  });
+  it.skipIf(!hasSqlite)('loads the writer thread\'s machinery for a build only, not for a search of a built store', () => {
+    const cacheDir = tempDir();
+    const built = auto(['--engine', 'sqlite', 'index'], cacheDir, SAYS_WORKERS);
+    expect(built.status).toBe(0);
+    expect(built.stderr).toMatch(/^preload: worker_threads loaded$/m);
+    const searched = auto(['--engine', 'sqlite', 'search', 'pruning', '-n', '1'], cacheDir, SAYS_WORKERS);
+    expect(searched.status).toBe(0);
+    expect(searched.stdout).not.toBe('');
+    expect(searched.stderr).toMatch(/^preload: worker_threads not loaded$/m);
   });
   it.skipIf(!hasSqlite)('leaves no half-built store when the key register cannot be read', () => {
     // The register's place is a folder: the build has begun (its database is open, the files

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
 import { writeProfile } from '../bench/generate.mjs';
 import { engine as minisearch } from '../src/engines/minisearch.js';
-import { engine as sqlite, loadDriver, writerTuning } from '../src/engines/sqlite.js';
-import { textRows, WriterThread } from '../src/engines/sqlite-writer.js';
+import { engine as sqlite, loadDriver } from '../src/engines/sqlite.js';
+import { textRows, WriterThread, writerTuning } from '../src/engines/sqlite-writer.js';
 import { resolvePapers } from '../src/cli/commands/resolve.js';
 import { assignKeys } from '../src/keys.js';
 import { readLibrary } from '../src/library.js';

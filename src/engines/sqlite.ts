@@ -23,7 +23,8 @@ import { hash32 } from '../hash.js';
 // Loaded by builds and updates only: library.ts brings every source layout (4 ms at each start).
 import type { Library, ParsedFile } from '../library.js';
 import type { EntryKeys } from '../merge.js';
-import { textRows, WriterThread, type WriterJob } from './sqlite-writer.js';
+// The writer (and node:worker_threads) loads only for a build: every search opens this module.
+import type { RowWriter } from './sqlite-writer.js';
 import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, paperDictionary, SCHEMA, SQLITE_FORMAT, SqliteStore, titleHash } from './sqlite-store.js';
 
 type Driver = typeof BetterSqlite3;
@@ -169,9 +170,9 @@ export const engine: Engine = {
       close: () => it.close(),
     };
   },
-  begin: (pointer, sourceBytes, onProgress) => beginBuild(pointer, sourceBytes, onProgress),
+  begin: (pointer, sourceBytes) => beginBuild(pointer, sourceBytes),
   async build(input, pointer) {
-    const begun = await beginBuild(pointer, input.sourceBytes ?? 0, input.onProgress);
+    const begun = await beginBuild(pointer, input.sourceBytes ?? 0);
     for (const f of input.lib.parsed) begun.store({ display: f.report.file, hash: input.lib.hashes.get(f.report.file) ?? '' }, f);
     return begun.finish(input);
   },
@@ -184,7 +185,7 @@ export const engine: Engine = {
  * with the entries held until after the merge, storing them took 113 s with the heap at its
  * limit.
  */
-async function beginBuild(pointer: string, sourceBytes: number, onProgress?: Progress): Promise<BegunBuild> {
+async function beginBuild(pointer: string, sourceBytes: number): Promise<BegunBuild> {
   const warnings: Warning[] = [];
   const dir = path.dirname(pointer);
   const base = path.basename(pointer, '.sqlite-current');
@@ -198,9 +199,12 @@ async function beginBuild(pointer: string, sourceBytes: number, onProgress?: Pro
     warnings.push({ code: 'cache-unwritable', file: dir, message: `cannot write the cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); answering from memory` });
     db = openDb(':memory:');
   }
+  const { writerFor } = await import('./sqlite-writer.js');
+  const newWriter = (bytes: number) => writerFor(db, bytes, { path: driverPath, addon }, SOURCE_DEFLATE);
   let write: RowWriter | null = null;
   /** Gives up the database file after a failure; a full disk is no failure but a store in memory. */
   const fallBack = (e: unknown) => {
+    // A writer thread ends first: it writes the file removed below, and a live one keeps lit running.
     write?.abort();
     const memory = db.memory;
     db.close();
@@ -211,14 +215,14 @@ async function beginBuild(pointer: string, sourceBytes: number, onProgress?: Pro
     warnings.push({ code: 'cache-unwritable', file: dir, message: 'cannot write the cache (the disk is full); answering from memory' });
     db = openDb(':memory:');
     db.exec(SCHEMA);
-    write = writerFor(db, 0);
+    write = newWriter(0);
   };
   // A store in memory is never updated, so it keeps nothing of the files.
   let storing = !db.memory;
   try {
     db.pragma('journal_mode = OFF');
     db.exec(SCHEMA);
-    write = writerFor(db, sourceBytes);
+    write = newWriter(sourceBytes);
     if (storing) write.send({ op: 'exec', sql: 'BEGIN' });
   } catch (e) {
     fallBack(e);
@@ -325,49 +329,6 @@ export function signatures(lib: Library, counts = lib.parsed.map((f) => f.entrie
 const INSERT_FTS = `INSERT INTO fts(rowid, ${FIELDS.join(', ')}) VALUES (?${', ?'.repeat(FIELDS.length)})`;
 const INSERT_BLOCK = 'INSERT INTO papers(block, data) VALUES (?, ?)';
 
-/** What a build's rows are written through: a thread of their own (WriterThread), or this one. */
-interface RowWriter {
-  /** Does a job, or queues it for the writer thread (throwing a failure of the thread's as soon as it is seen). */
-  send(job: WriterJob): void;
-  /** Ends writing, every job done. */
-  close(): void;
-  /** Ends writing after a failure, whatever is queued. */
-  abort(): void;
-}
-
-/** When a build's rows go to a thread of their own: from this many bytes of sources (tests change it). */
-export const writerTuning = { threadFrom: 8 * 2 ** 20 };
-
-/**
- * The writer for a build from `sourceBytes` of sources into `db`: a thread of its own for a
- * large library in a file (starting one costs some 40 ms, and a database in memory cannot be
- * shared); else this thread, through the same jobs.
- */
-function writerFor(db: BetterSqlite3.Database, sourceBytes: number): RowWriter {
-  if (!db.memory && sourceBytes >= writerTuning.threadFrom && driverPath) {
-    // This connection writes nothing while the writer does.
-    db.pragma('shrink_memory');
-    // SQLite's small default cache while the files' rows are appended; fill() enlarges it for the index.
-    return new WriterThread(driverPath, db.name, ['journal_mode = OFF', 'synchronous = OFF', 'busy_timeout = 10000'], addon ? { nativeBinding: addon } : {});
-  }
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    send(job) {
-      if (job.op === 'exec') return void db.exec(job.sql);
-      let st = statements.get(job.sql);
-      if (!st) statements.set(job.sql, (st = db.prepare(job.sql)));
-      const values = job.op === 'rows' ? job.values : textRows(job.text, job.width);
-      for (let i = 0; i < values.length; i += job.width) {
-        const row = values.slice(i, i + job.width);
-        if (job.op === 'rows' && job.deflate !== undefined) row[job.deflate] = deflateSync(row[job.deflate] as string, SOURCE_DEFLATE);
-        st.run(row);
-      }
-    },
-    close: () => undefined,
-    abort: () => undefined,
-  };
-}
-
 /** Writes every table of a new store. */
 async function fill(db: BetterSqlite3.Database, write: RowWriter, lib: Library, info: LibraryInfo, hashes: Uint32Array, onProgress?: Progress): Promise<void> {
   const papers = lib.papers;
@@ -414,55 +375,47 @@ async function fill(db: BetterSqlite3.Database, write: RowWriter, lib: Library, 
     }
     return rows;
   };
-  let nameRows: (string | number)[] = [];
-  let titleRows: number[] = [];
   const blockLines = (b: number, to: number) => papers.slice(b, Math.min(to, b + PAPER_BLOCK)).map((p) => JSON.stringify(p));
-  try {
-    for (let from = 0; from < papers.length; from += BATCH) {
-      onProgress?.('indexing papers', from, papers.length);
-      const to = Math.min(papers.length, from + BATCH);
-      // The papers of the batch are deflated on libuv's threads while this one indexes them, a
-      // few streams at a time: zlib holds some 300 KB a stream, and all 2,500 blocks of a batch
-      // at once took 440 MB more at 100,000 papers. Indexing yields every slice of papers, so
-      // finished streams make way for the next.
-      const blocks: [number, Buffer][] = [];
-      let next = from;
-      const deflated = Promise.all(
-        Array.from({ length: DEFLATE_STREAMS }, async () => {
-          while (next < to) {
-            const b = next;
-            next += PAPER_BLOCK;
-            blocks.push([b / PAPER_BLOCK, await deflate(blockLines(b, to).join('\n'), blockDeflate(dictionary))]);
-          }
-        }),
-      );
-      // Handled here, awaited below: a failure while indexing is not an unhandled rejection.
-      deflated.catch(() => undefined);
-      // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
-      // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
-      // million papers ("database or disk is full").
-      write.send({ op: 'exec', sql: 'BEGIN' });
-      for (let s = from; s < to; s += INDEX_SLICE) {
-        write.send({ op: 'text-rows', sql: INSERT_FTS, width: FIELDS.length + 1, text: index(s, Math.min(to, s + INDEX_SLICE)) });
-        await new Promise(setImmediate);
-      }
-      await deflated;
-      write.send({ op: 'rows', sql: INSERT_BLOCK, width: 2, values: blocks.flat() });
-      write.send({ op: 'exec', sql: 'COMMIT' });
+  for (let from = 0; from < papers.length; from += BATCH) {
+    onProgress?.('indexing papers', from, papers.length);
+    const to = Math.min(papers.length, from + BATCH);
+    // The papers of the batch are deflated on libuv's threads while this one indexes them, a
+    // few streams at a time: zlib holds some 300 KB a stream, and all 2,500 blocks of a batch
+    // at once took 440 MB more at 100,000 papers. Indexing yields every slice of papers, so
+    // finished streams make way for the next.
+    const blocks: [number, Buffer][] = [];
+    let next = from;
+    const deflated = Promise.all(
+      Array.from({ length: DEFLATE_STREAMS }, async () => {
+        while (next < to) {
+          const b = next;
+          next += PAPER_BLOCK;
+          blocks.push([b / PAPER_BLOCK, await deflate(blockLines(b, to).join('\n'), blockDeflate(dictionary))]);
+        }
+      }),
+    );
+    // Handled here, awaited below: a failure while indexing is not an unhandled rejection.
+    deflated.catch(() => undefined);
+    // One transaction a batch, kept open across the yields: FTS5 writes a segment at each
+    // commit and holds at most 2,000 of them, and a commit every 250 papers ran out at a
+    // million papers ("database or disk is full").
+    write.send({ op: 'exec', sql: 'BEGIN' });
+    for (let s = from; s < to; s += INDEX_SLICE) {
+      write.send({ op: 'text-rows', sql: INSERT_FTS, width: FIELDS.length + 1, text: index(s, Math.min(to, s + INDEX_SLICE)) });
+      await new Promise(setImmediate);
     }
-    onProgress?.('writing the index');
-    // One b-tree per term instead of one per batch: smaller, and a query reads one list. Then
-    // FTS5's defaults again, for the updates that later builds make in place.
-    write.send({ op: 'exec', sql: "INSERT INTO fts(fts) VALUES ('optimize'); INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);" });
-    // Sorted while a writer thread optimises the index (at 100,000 papers, a second of each).
-    nameRows = namesInOrder(names, nameSids);
-    titleRows = titlesInOrder(titles);
-    write.close();
-  } catch (e) {
-    // The writer ends before the database it writes is given up (a live one keeps lit running).
-    write.abort();
-    throw e;
+    await deflated;
+    write.send({ op: 'rows', sql: INSERT_BLOCK, width: 2, values: blocks.flat() });
+    write.send({ op: 'exec', sql: 'COMMIT' });
   }
+  onProgress?.('writing the index');
+  // One b-tree per term instead of one per batch: smaller, and a query reads one list. Then
+  // FTS5's defaults again, for the updates that later builds make in place.
+  write.send({ op: 'exec', sql: "INSERT INTO fts(fts) VALUES ('optimize'); INSERT INTO fts(fts, rank) VALUES ('automerge', 4); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 16);" });
+  // Sorted while a writer thread optimises the index (at 100,000 papers, a second of each).
+  const nameRows = namesInOrder(names, nameSids);
+  const titleRows = titlesInOrder(titles);
+  write.close();
   const { df, surfaces, counts } = words.result();
   db.transaction(() => {
     const insertName = db.prepare('INSERT INTO names(name, rid) VALUES (?, ?)');
