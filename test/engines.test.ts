@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
 import { writeProfile } from '../bench/generate.mjs';
 import { engine as minisearch } from '../src/engines/minisearch.js';
-import { engine as sqlite, loadDriver } from '../src/engines/sqlite.js';
+import { engine as sqlite, HeldPapers, loadDriver } from '../src/engines/sqlite.js';
+import { encodeBlock, PAPER_BLOCK } from '../src/engines/sqlite-store.js';
 import { textRows, WriterThread, writerTuning } from '../src/engines/sqlite-writer.js';
 import { resolvePapers } from '../src/cli/commands/resolve.js';
 import { assignKeys } from '../src/keys.js';
@@ -200,6 +201,23 @@ async function tables(pointer: string): Promise<Record<string, string>> {
 }
 
 describe.skipIf(!hasSqlite)('the writer thread of a large build', () => {
+  it('lets papers go once their blocks are made, and has them all back for a build that starts again', async () => {
+    const found = await findSources([path.join(ROOT, 'seeds')], ROOT);
+    const lib = readLibrary(found.files);
+    assignKeys(lib.papers, lib.fingerprints, [], undefined, lib.citeKeys);
+    const before = JSON.parse(JSON.stringify(lib.papers)) as Paper[];
+    const held = new HeldPapers(lib.papers);
+    const to = 3 * PAPER_BLOCK;
+    const blocks: [number, Buffer][] = [];
+    for (let b = 0; b < to; b += PAPER_BLOCK) blocks.push([b / PAPER_BLOCK, encodeBlock(lib.papers.slice(b, b + PAPER_BLOCK).map((p) => JSON.stringify(p)), held.dictionary)]);
+    held.release(0, to, blocks);
+    expect(lib.papers.slice(0, to).every((p) => p.id === undefined)).toBe(true);
+    expect(lib.papers[to]).toEqual(before[to]);
+    expect(held.ids).toEqual(before.map((p) => p.id));
+    held.restore();
+    expect(lib.papers).toEqual(before);
+  });
+
   it('stores, row for row, what a build on one thread stores', async () => {
     const found = await findSources([path.join(ROOT, 'seeds')], ROOT);
     const built: Record<string, string>[] = [];

@@ -49,6 +49,13 @@ describe('reading names', () => {
     [`Li, ${'A'.repeat(41)}`, null],
     [`${'A'.repeat(20)} ${'B'.repeat(20)}, Li`, null],
   ])('%s', (line, expected) => expect(parseFamilyGivenList(line)).toEqual(expected));
+  it('gives a name a profile repeats as one frozen object, so that a large library holds each author once', () => {
+    const [a, b] = [parseFamilyGivenList('Müller, Lu, Zhang, Sara')!, parseFamilyGivenList('Zhang, Sara, Müller, Lu')!];
+    expect(a[0]).toBe(b[1]);
+    expect(a[1]).toBe(b[0]);
+    expect(Object.isFrozen(a[0])).toBe(true);
+    expect(parseFamilyGivenList('King, Jr., Martin')![0]).toEqual({ family: 'King', given: 'Martin', suffix: 'Jr.' });
+  });
 });
 
 describe('inferring years', () => {

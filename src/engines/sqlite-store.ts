@@ -520,7 +520,7 @@ export function decodeBlock(data: Buffer, dictionary: Buffer): string[] {
   }
 }
 
-function parsePaper(line: string): Paper {
+export function parsePaper(line: string): Paper {
   try {
     return JSON.parse(line) as Paper;
   } catch {
