@@ -30,6 +30,30 @@ function viaIndexer(papers: Paper[]) {
 
 const sortIndex = (j: { index: [string, unknown][] }) => ({ ...j, index: [...j.index].sort((a, b) => (a[0] < b[0] ? -1 : 1)) });
 
+describe('the tokenizer', () => {
+  // The Unicode split every text once had; ASCII text now takes a cheaper pattern.
+  const reference = (text: string) => text.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+  it('splits ASCII text where the Unicode classes split it', async () => {
+    const { tokenize } = await import('../src/search/analyze.js');
+    const every = Array.from({ length: 128 }, (_, c) => `a${String.fromCharCode(c)}b`).join('');
+    expect(tokenize(every)).toEqual(reference(every));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (text) => {
+        expect(tokenize(text)).toEqual(reference(text));
+      }),
+    );
+  });
+  it('splits other text by the Unicode classes', async () => {
+    const { tokenize } = await import('../src/search/analyze.js');
+    expect(tokenize('Müller–García co-author')).toEqual(['Müller', 'García', 'co', 'author']);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(tokenize(text)).toEqual(reference(text));
+      }),
+    );
+  });
+});
+
 describe('the indexer', () => {
   it('writes what MiniSearch.toJSON() writes, for the seed library', async () => {
     const { files } = await findSources([], ROOT);

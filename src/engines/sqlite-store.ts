@@ -507,8 +507,12 @@ const FUZZY_WEIGHT = 0.45;
 const MAX_FUZZY = 6;
 
 const FIELD_INDEX = new Map<string, number>(FIELDS.map((f, i) => [f, i]));
-// fts5vocab names the column; SQL turns it into its number.
-const COLUMN_NUMBER = `CASE col ${FIELDS.map((f, i) => `WHEN '${f}' THEN ${i}`).join(' ')} ELSE 7 END`;
+// fts5vocab names the column; SQL turns it into its number, asking for the wordiest columns
+// first: for the 500,000 instances of `prune` in a million papers, the columns in FIELDS order
+// took 61 ms, the abstract first 51.
+const WORDIEST: readonly string[] = ['abstract', 'title'];
+const byWordiness = [...WORDIEST, ...FIELDS.filter((f) => !WORDIEST.includes(f))];
+const COLUMN_NUMBER = `CASE col ${byWordiness.map((f) => `WHEN '${f}' THEN ${FIELD_INDEX.get(f)}`).join(' ')} ELSE 7 END`;
 const TITLE = FIELD_INDEX.get('title')!;
 
 /** A block of the papers table: JSON lines, deflated against the library's dictionary. */
