@@ -53,7 +53,8 @@ const dir = cacheFolder(process.argv.slice(2), process.env);
 // And one per command: V8 keeps the functions the run that wrote the file compiled, and with
 // the one file `lit index` wrote, every later `search` of 100,000 papers compiled its own
 // again (2.17-2.35x the time of `node -e ''` against 2.08-2.11x with a file `search` wrote).
-const codeCache = path.join(dir, `code-${process.version}-${process.arch}-${commandOf(process.argv.slice(2))}.v8`);
+const command = commandOf(process.argv.slice(2));
+const codeCache = path.join(dir, `code-${process.version}-${process.arch}-${command}.v8`);
 const MAGIC = Buffer.from('LITV8CC1');
 const HEAD = MAGIC.length + 8;
 
@@ -122,10 +123,16 @@ const cachedData = writable ? readCodeCache() : undefined;
 // The bundle has no dynamic imports of its own; this only keeps a stray one working where Node offers it.
 const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData, ...(importModuleDynamically ? { importModuleDynamically } : {}) });
+// Set by the CLI when a run built or updated the library (see cli/context.ts).
+const BUILT = Symbol.for('lit.built-library');
 if (writable && (!cachedData || script.cachedDataRejected)) {
   // Written at exit, so it holds the functions this run compiled; a folder that cannot be
   // written only means the next start compiles again.
   process.once('exit', () => {
+    // A search that built the library compiled the builder, and not what a search from the
+    // cache runs: written then, the file cost every later search of a 100,000-paper library
+    // 10 ms of compiling. The next run writes it instead; for `index`, building is the job.
+    if ((globalThis as Record<symbol, unknown>)[BUILT] && command !== 'index') return;
     try {
       writeCodeCache(script.createCachedData());
     } catch {

@@ -84,6 +84,8 @@ export async function open(ctx: Context, opts: { rebuild?: boolean; allWarnings?
   const { openLibrary } = await import('../open.js');
   const lib = await openLibrary({ sources: ctx.sources, cacheDir: ctx.cacheDir, cwd: ctx.cwd, rebuild, keyScheme: ctx.config.keyScheme, registerFile: ctx.registerFile, configFile: ctx.config.file, engine: ctx.engine, onProgress });
   if (shown) process.stderr.write('\r\x1b[K');
+  // Told to the start-up code (boot.ts): a run that built is no model for the command's cache.
+  if (!lib.fromCache) (globalThis as Record<symbol, unknown>)[Symbol.for('lit.built-library')] = true;
   if (ctx.rebuildReason) lib.warnings.push({ code: 'cache-rebuilt', file: lib.cachePath, message: `cache was unusable (${ctx.rebuildReason}); rebuilt it` });
   // Warnings an unchanged library gave when it was built were shown then: later commands say
   // so in one line, and `lit index` lists them again.
