@@ -48,12 +48,22 @@ const NEEDS_SQUASH = /[^\S ]|  |^ | $/;
  * not a thousand (at a million papers, several hundred megabytes of names).
  */
 export function intern(s: string): string {
-  const hit = pool.get(s);
-  if (hit !== undefined) return hit;
-  if (pool.size < POOL_MAX) pool.set(s, s);
-  return s;
+  return pool.get(s) ?? pool.keep(s, s);
 }
-const pool = new Map<string, string>();
-// Distinct names a run keeps; past this, names are kept as read (a library of that many
+
+/** One shared value per key, for values that recur (see intern); past its bound, values are kept as made. */
+export class Pool<T> {
+  private readonly values = new Map<string, T>();
+  get(key: string): T | undefined {
+    return this.values.get(key);
+  }
+  /** Keeps `value` for `key` while there is room, and returns it. */
+  keep(key: string, value: T): T {
+    if (this.values.size < POOL_MAX) this.values.set(key, value);
+    return value;
+  }
+}
+// Distinct values a pool keeps; past this, values are kept as read (a library of that many
 // authors gains little from sharing).
 const POOL_MAX = 1_000_000;
+const pool = new Pool<string>();
