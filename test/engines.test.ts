@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeProfile } from '../bench/generate.mjs';
 import { engine as minisearch } from '../src/engines/minisearch.js';
 import { engine as sqlite, HeldPapers, loadDriver } from '../src/engines/sqlite.js';
-import { encodeBlock, PAPER_BLOCK } from '../src/engines/sqlite-store.js';
+import { encodeBlock, NEAR, NEAR_SAME_FIRST, PAPER_BLOCK } from '../src/engines/sqlite-store.js';
 import { textRows, WriterThread, writerTuning } from '../src/engines/sqlite-writer.js';
 import { resolvePapers } from '../src/cli/commands/resolve.js';
 import { assignKeys } from '../src/keys.js';
@@ -19,6 +19,7 @@ import { readLibrary } from '../src/library.js';
 import type { LibraryStore } from '../src/library-store.js';
 import type { Paper } from '../src/model.js';
 import { searchText } from '../src/search/boolean.js';
+import type { Matcher } from '../src/search/ranker.js';
 import { findSources } from '../src/sources/read.js';
 import { titleKey } from '../src/text.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -99,6 +100,25 @@ describe.skipIf(!hasSqlite)('the MiniSearch and SQLite engines', () => {
       expect(b.map((h) => h.sid)).toEqual(a.map((h) => h.sid));
       b.forEach((h, i) => expect(h.score).toBeCloseTo(a[i]!.score, 9));
     }
+  });
+  it('score a plain word into the ranker\'s sums as match and addWord would, to the bit', () => {
+    type Matching = { matcher(...a: unknown[]): Matcher };
+    const lite = generated.lite as unknown as Matching;
+    const sums = { score: new Float64Array(10_000), matched: new Uint16Array(10_000), titled: new Uint16Array(10_000), touched: new Int32Array(10_000), reached: 0 };
+    expect(lite.matcher([]).addWord?.('pruning', { prefix: true, fuzzy: false, boost: true }, sums)).toBe(true);
+    expect(sums.reached).toBeGreaterThan(100);
+    // The same store with a Matcher that only matches: the ranker adds up match's rows itself.
+    const unfused = Object.create(lite) as Matching;
+    unfused.matcher = (...a) => ({ match: lite.matcher(...a).match });
+    const queries = ['pruning', 'prun', 'curse of depth', 'sparse training pruning', 'fine-tuning model', 'author:liu sparse', 'pruning -sparse', 'sparsity OR quantization', 'model model'];
+    for (const fuzzy of [false, true])
+      for (const q of [...queries, 'sparsty', 'atention heads']) expect(searchText(generated.lite, q, { fuzzy }), q).toEqual(searchText(unfused as unknown as LibraryStore, q, { fuzzy }));
+  });
+  it('find the words near a fuzzy word from an index of term lengths, and a first letter\'s words from the table\'s order', () => {
+    const db = (generated.lite as unknown as { db: { prepare(sql: string): { all(...a: unknown[]): { detail: string }[] } } }).db;
+    const plan = (sql: string, ...a: unknown[]) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...a).map((r) => r.detail).join('; ');
+    expect(plan(NEAR, 6, 8)).toMatch(/COVERING INDEX vocab_length/);
+    expect(plan(NEAR_SAME_FIRST, 's', 't', 6, 8)).toMatch(/PRIMARY KEY/);
   });
   it('rank the best few with a limit exactly as the whole ranking begins, and count every match', () => {
     for (const store of [generated.mini, generated.lite, seeds.lite])
