@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module shared with the benchmarks.
 import { writeProfile } from '../bench/generate.mjs';
 import { engine as minisearch } from '../src/engines/minisearch.js';
-import { engine as sqlite, HeldPapers, loadDriver } from '../src/engines/sqlite.js';
+import { engine as sqlite, HeldPapers, loadDriver, pickDriver } from '../src/engines/sqlite.js';
 import { encodeBlock, NEAR, NEAR_SAME_FIRST, PAPER_BLOCK } from '../src/engines/sqlite-store.js';
 import { textRows, WriterThread, writerTuning } from '../src/engines/sqlite-writer.js';
 import { resolvePapers } from '../src/cli/commands/resolve.js';
@@ -288,6 +288,27 @@ describe.skipIf(!hasSqlite)('the writer thread of a large build', () => {
     ['1\x1f\x1fx\x1f2\x1fy\x1f\x1f', 3, [1, '', 'x', 2, 'y', '']],
   ])('reads the rows of the text %j, %i fields a row', (text, width, values) => {
     expect(textRows(text, width)).toEqual(values);
+  });
+});
+
+describe('the SQLite driver a run loads', () => {
+  const Bundled = function Bundled() {} as unknown as NonNullable<Parameters<typeof pickDriver>[0]>['Database'];
+  const bundled = { Database: Bundled, version: '12.11.1' };
+  it.each([
+    ['bundled, its addon found, the same version installed', bundled, '/x/better_sqlite3.node', '12.11.1', Bundled],
+    ['none bundled (a build without better-sqlite3, or the sources)', null, '/x/better_sqlite3.node', '12.11.1', null],
+    ['bundled, but the addon not where lit names it', bundled, undefined, '12.11.1', null],
+    ['bundled from another version than the one installed', bundled, '/x/better_sqlite3.node', '12.12.0', null],
+    ['bundled, and the installed version unreadable', bundled, '/x/better_sqlite3.node', undefined, null],
+  ])('is the bundled one only where it drives the installed addon: %s', (_, b, addon, installed, want) => {
+    expect(pickDriver(b, addon, () => installed)).toBe(want);
+  });
+  it.skipIf(!hasSqlite)("is bundled into lit.cjs from the installed better-sqlite3, its version with it", () => {
+    const installed = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
+    const bundle = readFileSync(path.join(ROOT, 'dist', 'lit.cjs'), 'utf8');
+    // A message of better-sqlite3's lib/database.js, and the version the build read.
+    expect(bundle).toContain('Misspelled option "readOnly" should be "readonly"');
+    expect(bundle).toContain(`version: ${JSON.stringify(installed)} }`);
   });
 });
 

@@ -25,6 +25,7 @@ import type { Library, ParsedFile } from '../library.js';
 import type { EntryKeys } from '../merge.js';
 // The writer (and node:worker_threads) loads only for a build: every search opens this module.
 import type { RowWriter } from './sqlite-writer.js';
+import { bundledDriver } from './bundled-driver.js';
 import { blockDeflate, decodeBlock, encodeBlock, guard, LATE_INDEXES, PAPER_BLOCK, paperDictionary, parsePaper, SCHEMA, SQLITE_FORMAT, SqliteStore, titleHash } from './sqlite-store.js';
 
 type Driver = typeof BetterSqlite3;
@@ -42,7 +43,6 @@ export function loadDriver(): Driver | null {
   if (driver === undefined) {
     try {
       const require = createRequire(import.meta.url);
-      driver = require('better-sqlite3') as Driver;
       driverPath = require.resolve('better-sqlite3');
       // Named directly, the addon skips the `bindings` package's search of a dozen paths (1 ms a start).
       try {
@@ -50,11 +50,22 @@ export function loadDriver(): Driver | null {
       } catch {
         addon = undefined;
       }
+      const installed = () => (JSON.parse(readFileSync(require.resolve('better-sqlite3/package.json'), 'utf8')) as { version?: unknown }).version;
+      driver = pickDriver(bundledDriver, addon, installed) ?? (require('better-sqlite3') as Driver);
     } catch {
       driver = null;
     }
   }
   return driver;
+}
+
+/**
+ * The bundled driver where it can drive the installed addon: one was bundled, the addon is
+ * found, and the installed better-sqlite3 is the version it was bundled from (its JavaScript
+ * and its addon change together); otherwise null, and the installed package is loaded.
+ */
+export function pickDriver(bundled: { Database: Driver; version: string } | null, addonPath: string | undefined, installedVersion: () => unknown): Driver | null {
+  return bundled && addonPath && installedVersion() === bundled.version ? bundled.Database : null;
 }
 
 /** SQLite's word for a disk with no room left (SQLITE_FULL and its extended codes). */
