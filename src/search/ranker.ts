@@ -111,8 +111,8 @@ export interface Matcher {
   /**
    * One plain word's matches added straight to the sums, with the scores, counts and floats
    * match and addWord would give; false, having added nothing, for a word this matcher leaves
-   * to them. Building the rows of Matches only to add them up again was a fifth of a search
-   * for a word in 40% of 100,000 papers.
+   * to them. Building the rows of Matches only to add them up again cost a search for a word
+   * in 40% of 100,000 papers 5.8 ms of its 101.
    */
   addWord?(text: string, opts: MatchOptions, sums: WordSums): boolean;
 }
