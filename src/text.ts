@@ -19,15 +19,25 @@ export function foldAscii(s: string): string {
  * folded, lowercased, punctuation and white space collapsed.
  */
 export function titleKey(title: string): string {
-  return foldAscii(/[\\{}$]/.test(title) ? decodeLatex(title, 'unicode') : title)
+  const folded = foldAscii(/[\\{}$]/.test(title) ? decodeLatex(title, 'unicode') : title);
+  // Text of ASCII alone, as nearly every title and abstract is once folded, has no invisible
+  // characters and no letters or digits but [A-Za-z0-9]: the Unicode classes took the first
+  // titleKey of a process 0.6 ms to compile, and run slower on a whole abstract.
+  if (ASCII.test(folded)) return folded.replace(ASCII_SYMBOL, symbolWord).toLowerCase().replace(ASCII_GAP, ' ').trim();
+  return folded
     // Invisible characters (a zero-width space, a soft hyphen) never keep two copies of a title apart.
     .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
-    // `C++`, `C#` and `C` name different languages: their symbols are words here.
-    .replace(/([\p{L}\p{N}])(\+\+|\+|#)/gu, (_, a: string, op: string) => `${a} ${op === '#' ? 'sharp' : op === '++' ? 'plusplus' : 'plus'}`)
+    .replace(/([\p{L}\p{N}])(\+\+|\+|#)/gu, symbolWord)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+/** Text of ASCII characters alone. */
+export const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_SYMBOL = /([A-Za-z0-9])(\+\+|\+|#)/g;
+const ASCII_GAP = /[^A-Za-z0-9]+/g;
+// `C++`, `C#` and `C` name different languages: their symbols are words here.
+const symbolWord = (_: string, a: string, op: string) => `${a} ${op === '#' ? 'sharp' : op === '++' ? 'plusplus' : 'plus'}`;
 
 /** Lowercased folded words of a text, for similarity and blocking. */
 export function words(text: string): string[] {

@@ -6,7 +6,9 @@ import { buildLibrary } from '../src/library.js';
 import { blankEntry } from '../src/model.js';
 import { mergeEntries } from '../src/merge.js';
 import { buildIndex, miniSearchOptions } from '../src/search/indexer.js';
+import { decodeLatex } from '../src/sources/latex.js';
 import { findSources } from '../src/sources/read.js';
+import { foldAscii, titleKey } from '../src/text.js';
 import type { Paper } from '../src/model.js';
 import { ROOT } from './helpers.js';
 
@@ -51,6 +53,35 @@ describe('the tokenizer', () => {
         expect(tokenize(text)).toEqual(reference(text));
       }),
     );
+  });
+});
+
+describe('the title key', () => {
+  // The Unicode pipeline every text once took; text that folds to ASCII now takes cheaper patterns.
+  const reference = (title: string) =>
+    foldAscii(/[\\{}$]/.test(title) ? decodeLatex(title, 'unicode') : title)
+      .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
+      .replace(/([\p{L}\p{N}])(\+\+|\+|#)/gu, (_, a: string, op: string) => `${a} ${op === '#' ? 'sharp' : op === '++' ? 'plusplus' : 'plus'}`)
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  it('is the same for ASCII text as the Unicode classes make it', () => {
+    const every = Array.from({ length: 128 }, (_, c) => `a${String.fromCharCode(c)}b C++ C# F+ `).join('');
+    expect(titleKey(every)).toBe(reference(every));
+    expect(titleKey('The Curse of Depth in C++ and C#: A Study')).toBe('the curse of depth in c plusplus and c sharp a study');
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii' }), (text) => {
+      expect(titleKey(text)).toBe(reference(text));
+    }));
+  });
+  it('is the same for other text, and for text that folds to ASCII', () => {
+    expect(titleKey('Müller–García\u00ad co-author ﬁ')).toBe(reference('Müller–García\u00ad co-author ﬁ'));
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(titleKey(text)).toBe(reference(text));
+    }));
+    const folding = fc.string({ unit: fc.constantFrom('a', 'é', 'ß', 'Ł', '+', '#', ' ', '\u200b', '{', '\\"o', '$', '-', 'ﬁ', 'Ø') });
+    fc.assert(fc.property(folding, (text) => {
+      expect(titleKey(text)).toBe(reference(text));
+    }));
   });
 });
 
